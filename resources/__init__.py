@@ -1,0 +1,1 @@
+"""Bundled resources: fonts, catalogue, column profiles, translations (installed as jlexam.resources)."""
