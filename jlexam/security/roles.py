@@ -1,0 +1,84 @@
+"""Roles and the one permission matrix (DESIGN.md "Who uses it").
+
+Services check these permissions; the windows only hide what a role may not use. A person may hold several
+roles. Each permission names the roles that hold it, so a reviewer can read who may do what in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EXAM_OFFICE = "exam_office"
+    SUPERVISOR = "supervisor"
+    DATA_CLERK = "data_clerk"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: "系统管理员",
+    Role.EXAM_OFFICE: "考务人员",
+    Role.SUPERVISOR: "主考/质量督导",
+    Role.DATA_CLERK: "数据员",
+}
+
+ALL = frozenset(Role)
+A, E, S, D = Role.ADMIN, Role.EXAM_OFFICE, Role.SUPERVISOR, Role.DATA_CLERK
+
+# permission -> (roles that hold it, Chinese description used in refusals)
+PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
+    "users.manage": (frozenset({A}), "管理用户和角色"),
+    "keys.manage": (frozenset({A}), "管理签名密钥和数据密钥"),
+    "keys.export_public": (frozenset({A, D}), "导出签名公钥"),
+    "backup.manage": (frozenset({A}), "创建和恢复备份"),
+    "settings.manage": (frozenset({A}), "修改系统设置"),
+    "calendar.manage": (frozenset({A}), "维护节假日安排"),
+    "calendar.view": (ALL, "查看工作日日历"),
+    "audit.view": (frozenset({A, S}), "查看审计日志"),
+    "audit.verify": (frozenset({A, S, D}), "校验审计链"),
+    "institution.view": (ALL, "查看机构信息"),
+    "institution.edit": (frozenset({A, E}), "修改机构备案信息"),
+    "catalogue.edit": (frozenset({A, E}), "维护职业目录"),
+    "sitting.view": (ALL, "查看认定批次"),
+    "sitting.manage": (frozenset({E}), "创建和编辑认定批次"),
+    "candidates.view": (frozenset({E, S}), "查看考生信息"),
+    "candidates.edit": (frozenset({E}), "登记和导入考生"),
+    "personal_data.reveal": (frozenset({E, S}), "查看完整证件号码"),
+}
+
+
+def has_permission(roles: frozenset[Role] | frozenset[str], permission: str) -> bool:
+    allowed, _ = PERMISSIONS[permission]
+    return any(Role(r) in allowed for r in roles)
+
+
+def permission_label(permission: str) -> str:
+    return PERMISSIONS[permission][1]
+
+
+def roles_holding(permission: str) -> frozenset[Role]:
+    return PERMISSIONS[permission][0]
+
+
+def parse_roles(names: str | list[str] | tuple[str, ...]) -> frozenset[Role]:
+    """Roles from code names or Chinese labels, comma-separated or a list (ValueError names the bad one)."""
+    items = names.replace("，", ",").split(",") if isinstance(names, str) else list(names)
+    by_label = {label: role for role, label in ROLE_LABELS.items()}
+    result: set[Role] = set()
+    for raw in items:
+        item = raw.strip()
+        if not item:
+            continue
+        if item in by_label:
+            result.add(by_label[item])
+        elif item in Role._value2member_map_:
+            result.add(Role(item))
+        else:
+            known = "、".join(f"{r.value}（{r.label}）" for r in Role)
+            raise ValueError(f"未知角色“{item}”。可用角色：{known}。")
+    return frozenset(result)

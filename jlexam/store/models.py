@@ -1,0 +1,304 @@
+"""The database tables (SQLAlchemy 2 declarative models).
+
+Sensitive personal data is never stored in clear: ID and phone numbers are AES-GCM blobs (``*_enc``) with an
+HMAC index (``*_index``) for exact look-up and a masked copy for lists (002 §31). Every schema change goes
+through an Alembic migration in ``jlexam/store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so that migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, aware on the way in and out, whatever the database keeps (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """Key/value settings of this database, e.g. ``database_id`` (namespaces its keys in the keyring)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ChainHead(Base):
+    """The last link of each hash chain ("audit", later one per paper packet).
+
+    Locked FOR UPDATE while a link is appended, so two PCs on one PostgreSQL server append in turn; it also
+    lets ``audit verify`` notice links deleted from the end of a chain.
+    """
+
+    __tablename__ = "chain_head"
+    chain: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    entity: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class CalendarOverride(Base):
+    """An admin-entered day of the State Council schedule (True = working day); wins over the bundled one."""
+
+    __tablename__ = "calendar_override"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CalendarYear(Base):
+    """A year the admin declared complete in the overrides (so its answers are not provisional)."""
+
+    __tablename__ = "calendar_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Institution(Base):
+    """The institution as filed with the province (001 §7); one per database."""
+
+    __tablename__ = "institution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18))
+    kind: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    legal_representative: Mapped[str] = mapped_column(String(64), default="")
+    contact_person: Mapped[str] = mapped_column(String(64), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    filing_number: Mapped[str] = mapped_column(String(64), default="")
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    filing_valid_until: Mapped[date | None] = mapped_column(Date)
+    star_rating: Mapped[int | None] = mapped_column(Integer)
+    star_rating_valid_until: Mapped[date | None] = mapped_column(Date)
+    # The four configured parts of the national certificate number (RULES.md "Certificates").
+    cert_category: Mapped[str] = mapped_column(String(1), default="Y")
+    cert_institution_code: Mapped[str] = mapped_column(String(4), default="0000")
+    cert_province: Mapped[str] = mapped_column(String(2), default="22")
+    cert_site_serial: Mapped[str] = mapped_column(String(6), default="000000")
+    refiling_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    scope: Mapped[list[ScopeEntry]] = relationship(
+        back_populates="institution", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ScopeEntry(Base):
+    """One approved occupation x work type x level of the filing (002 §16)."""
+
+    __tablename__ = "scope_entry"
+    __table_args__ = (UniqueConstraint("institution_id", "occupation_code", "work_type", "level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"))
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"))
+    work_type: Mapped[str] = mapped_column(String(100), default="")  # "" when the occupation has none
+    level: Mapped[int] = mapped_column(Integer)
+    institution: Mapped[Institution] = relationship(back_populates="scope")
+
+
+class InstitutionChange(Base):
+    """A change of filed data; those listed by 001 §8 require re-filing."""
+
+    __tablename__ = "institution_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    requires_refiling: Mapped[bool] = mapped_column(Boolean, default=False)
+    refiled_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Occupation(Base):
+    """An occupation of the 2022 classification; work types and levels are ``|``-separated."""
+
+    __tablename__ = "occupation"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    work_types: Mapped[str] = mapped_column(Text, default="")
+    levels: Mapped[str] = mapped_column(String(16), default="5|4|3|2|1")
+
+
+class Site(Base):
+    __tablename__ = "site"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    rooms: Mapped[list[Room]] = relationship(back_populates="site", cascade="all, delete-orphan")
+
+
+class Room(Base):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))  # theory, practical, review, exam_office, waiting, marking
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    seat_rows: Mapped[int] = mapped_column(Integer, default=0)
+    seat_columns: Mapped[int] = mapped_column(Integer, default=0)
+    seats_out_of_use: Mapped[str] = mapped_column(Text, default="")  # "r-c" pairs, comma-separated
+    video_surveillance: Mapped[bool] = mapped_column(Boolean, default=False)
+    site: Mapped[Site] = relationship(back_populates="rooms")
+
+
+class Sitting(Base):
+    """One certification event (认定批次); ``state`` follows the life in DESIGN.md."""
+
+    __tablename__ = "sitting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    registration_opens_on: Mapped[date | None] = mapped_column(Date)
+    registration_closes_on: Mapped[date | None] = mapped_column(Date)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    offers: Mapped[list[SittingOffer]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class SittingOffer(Base):
+    """An occupation x work type x level offered in a sitting, with its published fee (002 §15)."""
+
+    __tablename__ = "sitting_offer"
+    __table_args__ = (UniqueConstraint("sitting_id", "occupation_code", "work_type", "level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"))
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"))
+    work_type: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    fee_cents: Mapped[int] = mapped_column(Integer, default=0)
+    sitting: Mapped[Sitting] = relationship(back_populates="offers")
+
+
+class Candidate(Base):
+    """A person assessed; ID and phone numbers encrypted, with an HMAC index and a masked copy."""
+
+    __tablename__ = "candidate"
+    __table_args__ = (UniqueConstraint("id_type", "id_number_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    sex: Mapped[str] = mapped_column(String(8))
+    id_type: Mapped[str] = mapped_column(String(32), default="resident_id")
+    id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_index: Mapped[str] = mapped_column(String(64), index=True)
+    id_number_masked: Mapped[str] = mapped_column(String(40))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_masked: Mapped[str] = mapped_column(String(20), default="")
+    education: Mapped[str] = mapped_column(String(32), default="")
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    student_number: Mapped[str | None] = mapped_column(String(40))
+    major: Mapped[str | None] = mapped_column(String(100))
+    graduation_year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CandidatePhoto(Base):
+    __tablename__ = "candidate_photo"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class Application(Base):
+    """A candidate applying for one occupation and level in one sitting (报名)."""
+
+    __tablename__ = "application"
+    __table_args__ = (UniqueConstraint("sitting_id", "candidate_id", "occupation_code", "level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"))
+    work_type: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    years_in_occupation: Mapped[int | None] = mapped_column(Integer)
+    prior_level: Mapped[int | None] = mapped_column(Integer)
+    prior_certificate_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    candidate: Mapped[Candidate] = relationship()

@@ -1,0 +1,144 @@
+"""Shared fixtures: a fresh, migrated database per test on SQLite and on PostgreSQL, and a file keyring.
+
+PostgreSQL tests use the server named by JLEXAM_TEST_PG_URL (scripts/test.sh starts one). Where none can be
+reached they are skipped with the reason, unless JLEXAM_REQUIRE_PG=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.engine import make_url
+
+from jlexam.security.roles import Role
+from jlexam.services import base
+from jlexam.services.auth import login
+from jlexam.services.base import Actor
+from jlexam.services.users import create_first_admin, create_user
+from jlexam.store.database import Database
+from jlexam.store.models import Setting
+
+PASSWORD = "Passw0rd-test"
+PG_URL = os.environ.get("JLEXAM_TEST_PG_URL", "postgresql+psycopg://jlexam@127.0.0.1:55432/postgres")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _file_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keys live in an encrypted file keyring for the tests (no OS keyring on a CI machine)."""
+    try:
+        from jlexam.security.keystore import configure_keyring
+    except ImportError:  # TEMPORARY while keystore is written
+        yield
+        return
+
+    path = tmp_path_factory.mktemp("keyring") / "keyring.cfg"
+    configure_keyring(f"file:{path}", "test-keyring-passphrase")
+    yield
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    db = Database(str(path))
+    db.upgrade()
+    db.dispose()
+    return path
+
+
+def _pg_admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def _pg_template(worker_id: str) -> Iterator[str]:
+    try:
+        engine = _pg_admin_engine()
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any reason the server cannot be reached
+        if os.environ.get("JLEXAM_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL required but unreachable at {PG_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({type(exc).__name__}); PostgreSQL tests skipped")
+    name = f"jlexam_tpl_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    db.upgrade()
+    db.dispose()
+    yield name
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database at the code's schema head, with its own identity (and so its own keys)."""
+    if request.param == "sqlite":
+        path = tmp_path / "jlexam.sqlite"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+        database = Database(str(path))
+        drop = None
+    else:
+        template = request.getfixturevalue("_pg_template")
+        name = f"jlexam_t_{uuid.uuid4().hex[:12]}"
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        database = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+        drop = name
+    with database.transaction() as s:
+        s.execute(update(Setting).where(Setting.key == "database_id").values(value=str(uuid.uuid4())))
+    yield database
+    database.dispose()
+    if drop:
+        engine = _pg_admin_engine()
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
+    """A SQLite database only, for what only SQLite has (backups of the file)."""
+    path = tmp_path / "jlexam.sqlite"
+    shutil.copy(_sqlite_template, path)
+    database = Database(str(path))
+    with database.transaction() as s:
+        s.execute(update(Setting).where(Setting.key == "database_id").values(value=str(uuid.uuid4())))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def admin(db: Database) -> Actor:
+    create_first_admin(db, "admin", PASSWORD)
+    return login(db, "admin", PASSWORD)
+
+
+@pytest.fixture
+def actor_for(db: Database, admin: Actor):  # type: ignore[no-untyped-def]
+    """``actor_for(Role.SUPERVISOR, ...)`` creates a user holding those roles and logs them in."""
+    made: dict[frozenset[Role], Actor] = {}
+
+    def make(*roles: Role) -> Actor:
+        key = frozenset(roles)
+        if key not in made:
+            name = "u_" + "_".join(sorted(r.value for r in roles))
+            create_user(admin, name, name, PASSWORD, key)
+            made[key] = login(db, name, PASSWORD)
+        return made[key]
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _forget_keys() -> Iterator[None]:
+    yield
+    base.forget_keystores()
