@@ -31,11 +31,7 @@ PG_URL = os.environ.get("JLEXAM_TEST_PG_URL", "postgresql+psycopg://jlexam@127.0
 @pytest.fixture(scope="session", autouse=True)
 def _file_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keys live in an encrypted file keyring for the tests (no OS keyring on a CI machine)."""
-    try:
-        from jlexam.security.keystore import configure_keyring
-    except ImportError:  # TEMPORARY while keystore is written
-        yield
-        return
+    from jlexam.security.keystore import configure_keyring
 
     path = tmp_path_factory.mktemp("keyring") / "keyring.cfg"
     configure_keyring(f"file:{path}", "test-keyring-passphrase")

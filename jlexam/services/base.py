@@ -151,7 +151,9 @@ def use_case(
     return decorate
 
 
-def query(permission: str) -> Callable[[Callable[Concatenate[Session, Actor, P], R]], Callable[Concatenate[Actor, P], R]]:
+def query(
+    permission: str,
+) -> Callable[[Callable[Concatenate[Session, Actor, P], R]], Callable[Concatenate[Actor, P], R]]:
     """Like ``use_case`` for reads: permission check, then a read-only session ``fn(session, actor, ...)``."""
 
     def decorate(fn: Callable[Concatenate[Session, Actor, P], R]) -> Callable[Concatenate[Actor, P], R]:

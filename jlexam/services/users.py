@@ -87,7 +87,9 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
 
 
 @use_case("users.manage")
-def create_user(uow: UnitOfWork, username: str, display_name: str, password: str, roles: frozenset[Role]) -> UserView:
+def create_user(
+    uow: UnitOfWork, username: str, display_name: str, password: str, roles: frozenset[Role]
+) -> UserView:
     if uow.session.scalar(select(User).where(User.username == username.strip())):
         raise ValidationError(f"用户名 {username} 已存在，请换一个。")
     user = _new_user(username, display_name, password, roles, uow.now)
@@ -117,7 +119,9 @@ def _keep_one_admin(s: Session, user: User) -> None:
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active)
     )
     if admins <= 1:
-        raise StateError(f"{user.username} 是唯一的系统管理员，不能取消其管理员角色或停用。请先指定另一位管理员。")
+        raise StateError(
+            f"{user.username} 是唯一的系统管理员，不能取消其管理员角色或停用。请先指定另一位管理员。"
+        )
 
 
 @use_case("users.manage")

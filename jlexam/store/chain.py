@@ -68,7 +68,9 @@ class Verification:
     problems: list[ChainProblem]
 
 
-def verify(rows: Iterable[tuple[int, str, str, Mapping[str, Any]]], head: tuple[int, str] | None) -> Verification:
+def verify(
+    rows: Iterable[tuple[int, str, str, Mapping[str, Any]]], head: tuple[int, str] | None
+) -> Verification:
     """Check links given in seq order as (seq, prev_hash, hash, fields) against each other and the head.
 
     The problems come first broken link first; none means the chain is intact.
@@ -78,9 +80,15 @@ def verify(rows: Iterable[tuple[int, str, str, Mapping[str, Any]]], head: tuple[
     expected_seq, expected_prev = 1, GENESIS
     for seq, prev_hash, stored, fields in rows:
         if seq != expected_seq:
-            problems.append(ChainProblem(expected_seq, f"第 {expected_seq} 条记录缺失（下一条为第 {seq} 条）：记录被删除。"))
+            problems.append(
+                ChainProblem(
+                    expected_seq, f"第 {expected_seq} 条记录缺失（下一条为第 {seq} 条）：记录被删除。"
+                )
+            )
         elif prev_hash != expected_prev:
-            problems.append(ChainProblem(seq, f"第 {seq} 条记录与前一条记录的链接不符：前一条记录被修改或删除。"))
+            problems.append(
+                ChainProblem(seq, f"第 {seq} 条记录与前一条记录的链接不符：前一条记录被修改或删除。")
+            )
         if link_hash(seq, prev_hash, fields) != stored:
             problems.append(ChainProblem(seq, f"第 {seq} 条记录的内容与其哈希不符：记录被修改。"))
         expected_seq, expected_prev = seq + 1, stored
@@ -90,7 +98,10 @@ def verify(rows: Iterable[tuple[int, str, str, Mapping[str, Any]]], head: tuple[
         head_seq, head_hash = head
         if head_seq != last_seq:
             problems.append(
-                ChainProblem(last_seq + 1, f"链头记载 {head_seq} 条记录，实际只有 {last_seq} 条：末尾记录被删除或插入。")
+                ChainProblem(
+                    last_seq + 1,
+                    f"链头记载 {head_seq} 条记录，实际只有 {last_seq} 条：末尾记录被删除或插入。",
+                )
             )
         elif last_seq and head_hash != expected_prev:
             problems.append(ChainProblem(last_seq, f"第 {last_seq} 条记录与链头不符：末尾记录被修改。"))

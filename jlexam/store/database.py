@@ -83,7 +83,9 @@ class Database:
         self.sqlite_path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
         if self.sqlite_path is not None:
             if not self.sqlite_path.parent.exists():
-                raise StorageError(f"数据库所在文件夹不存在：{self.sqlite_path.parent}。请先创建该文件夹或更换路径。")
+                raise StorageError(
+                    f"数据库所在文件夹不存在：{self.sqlite_path.parent}。请先创建该文件夹或更换路径。"
+                )
         self.engine = create_engine(self.url, future=True, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)

@@ -71,9 +71,9 @@ def test_inserted_event_is_detected(db, busy):
 def test_rewritten_hash_is_detected_by_the_next_link(db, busy):
     # Someone edits a row and also recomputes its own hash: the next link's prev_hash no longer matches.
     from jlexam.services.audit import verify_audit_chain
+    from jlexam.services.base import audit_fields
     from jlexam.store import chain
     from jlexam.store.models import AuditEvent
-    from jlexam.services.base import audit_fields
 
     with db.transaction() as s:
         event = s.query(AuditEvent).filter_by(seq=3).one()
