@@ -31,8 +31,13 @@ PG_URL = os.environ.get("JLEXAM_TEST_PG_URL", "postgresql+psycopg://jlexam@127.0
 @pytest.fixture(scope="session", autouse=True)
 def _file_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keys live in an encrypted file keyring for the tests (no OS keyring on a CI machine)."""
+    from keyrings.cryptfile.cryptfile import ArgonAESEncryption
+
     from jlexam.security.keystore import configure_keyring
 
+    # The file keyring's KDF costs ~0.4 s per read at its production cost; the tests' throw-away keyring
+    # files use a cheap one (subprocess tests of the real command keep the production cost).
+    ArgonAESEncryption.time_cost, ArgonAESEncryption.memory_cost = 1, 8 * 1024
     path = tmp_path_factory.mktemp("keyring") / "keyring.cfg"
     configure_keyring(f"file:{path}", "test-keyring-passphrase")
     yield
@@ -74,23 +79,19 @@ def _pg_template(worker_id: str) -> Iterator[str]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A fresh database at the code's schema head, with its own identity (and so its own keys)."""
-    if request.param == "sqlite":
+def _database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if kind == "sqlite":
         path = tmp_path / "jlexam.sqlite"
         shutil.copy(request.getfixturevalue("_sqlite_template"), path)
         database = Database(str(path))
         drop = None
     else:
         template = request.getfixturevalue("_pg_template")
-        name = f"jlexam_t_{uuid.uuid4().hex[:12]}"
+        drop = f"jlexam_t_{uuid.uuid4().hex[:12]}"
         with _pg_admin_engine().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        database = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-        drop = name
-    with database.transaction() as s:
-        s.execute(update(Setting).where(Setting.key == "database_id").values(value=str(uuid.uuid4())))
+            conn.execute(text(f'CREATE DATABASE "{drop}" TEMPLATE "{template}"'))
+        database = Database(make_url(PG_URL).set(database=drop).render_as_string(hide_password=False))
+    _new_identity(database)
     yield database
     database.dispose()
     if drop:
@@ -100,16 +101,31 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database at the code's schema head, with its own identity (and so its own keys)."""
+    yield from _database(request.param, request, tmp_path)
+
+
 @pytest.fixture
-def sqlite_db(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
+def pg_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A PostgreSQL database only, for what only a server has (pg_dump, concurrent PCs)."""
+    yield from _database("postgresql", request, tmp_path)
+
+
+@pytest.fixture
+def sqlite_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A SQLite database only, for what only SQLite has (backups of the file)."""
-    path = tmp_path / "jlexam.sqlite"
-    shutil.copy(_sqlite_template, path)
-    database = Database(str(path))
+    yield from _database("sqlite", request, tmp_path)
+
+
+def _new_identity(database: Database) -> None:
+    """Each test database gets its own identity and keys, as `jlexam init` gives a new one."""
+    from jlexam.security.keystore import KeyStore
+
     with database.transaction() as s:
         s.execute(update(Setting).where(Setting.key == "database_id").values(value=str(uuid.uuid4())))
-    yield database
-    database.dispose()
+    KeyStore(database.database_id).ensure_keys()
 
 
 @pytest.fixture
