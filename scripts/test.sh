@@ -11,6 +11,6 @@ else
 fi
 export QT_QPA_PLATFORM=offscreen
 
-.venv/bin/ruff check jlexam ui tests bench
+.venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/pytest -n 2 "$@"

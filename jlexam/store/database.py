@@ -81,11 +81,10 @@ class Database:
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.sqlite_path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
-        if self.sqlite_path is not None:
-            if not self.sqlite_path.parent.exists():
-                raise StorageError(
-                    f"数据库所在文件夹不存在：{self.sqlite_path.parent}。请先创建该文件夹或更换路径。"
-                )
+        if self.sqlite_path is not None and not self.sqlite_path.parent.exists():
+            raise StorageError(
+                f"数据库所在文件夹不存在：{self.sqlite_path.parent}。请先创建该文件夹或更换路径。"
+            )
         self.engine = create_engine(self.url, future=True, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
@@ -103,9 +102,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on any error."""
-        with self._translate_errors(), Session(self._writer, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            self._translate_errors(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

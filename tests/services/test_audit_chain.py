@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import text
 
+from jlexam.errors import ValidationError
 from jlexam.security.roles import Role
 from jlexam.services import users
 from jlexam.services.audit import search_events, verify_chains
@@ -87,7 +88,7 @@ def test_rewritten_hash_is_detected_by_the_next_link(db, busy):
 
 def test_failed_use_case_leaves_no_event(db, busy):
     before = _report(busy).links
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="已存在"):
         users.create_user(busy, "user0", "重复", PASSWORD, frozenset({Role.EXAM_OFFICE}))
     after = _report(busy).links
     assert after == before  # only login events of _report itself would add; verify writes none

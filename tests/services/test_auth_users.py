@@ -67,7 +67,7 @@ def test_disabled_user_cannot_log_in(db, admin):
 
 
 def test_unknown_user_same_message_as_wrong_password(db, admin):
-    with pytest.raises(LoginFailed, match="^用户名或密码错误。$"):
+    with pytest.raises(LoginFailed, match=r"^用户名或密码错误。$"):
         login(db, "nobody", PASSWORD)
 
 
