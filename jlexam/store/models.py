@@ -198,6 +198,18 @@ class Occupation(Base):
     name: Mapped[str] = mapped_column(String(100))
     work_types: Mapped[str] = mapped_column(Text, default="")
     levels: Mapped[str] = mapped_column(String(16), default="5|4|3|2|1")
+    # The occupation's standard as JSON (jlexam.domain.standards); None = the bundled one.
+    standard: Mapped[str | None] = mapped_column(Text)
+
+
+class MajorMapping(Base):
+    """A university major matched to an occupation it may certify (003)."""
+
+    __tablename__ = "major_mapping"
+    __table_args__ = (UniqueConstraint("major", "occupation_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    major: Mapped[str] = mapped_column(String(100), index=True)
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"))
 
 
 class Site(Base):
@@ -235,6 +247,8 @@ class Sitting(Base):
     registration_closes_on: Mapped[date | None] = mapped_column(Date)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    announced_on: Mapped[date | None] = mapped_column(Date)
+    announcement_notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     offers: Mapped[list[SittingOffer]] = relationship(
         back_populates="sitting", cascade="all, delete-orphan", lazy="selectin"
@@ -253,6 +267,19 @@ class SittingOffer(Base):
     level: Mapped[int] = mapped_column(Integer)
     fee_cents: Mapped[int] = mapped_column(Integer, default=0)
     sitting: Mapped[Sitting] = relationship(back_populates="offers")
+
+
+class ExamSession(Base):
+    """A timed part of a sitting (场次): theory, practical or review, for one occupation and level or all."""
+
+    __tablename__ = "exam_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(16))
+    occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupation.code"))
+    level: Mapped[int | None] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Candidate(Base):
@@ -302,5 +329,35 @@ class Application(Base):
     years_in_occupation: Mapped[int | None] = mapped_column(Integer)
     prior_level: Mapped[int | None] = mapped_column(Integer)
     prior_certificate_date: Mapped[date | None] = mapped_column(Date)
+    professional_title: Mapped[str | None] = mapped_column(String(32))
+    title_date: Mapped[date | None] = mapped_column(Date)
+    fee_cents: Mapped[int] = mapped_column(Integer, default=0)
+    fee_waived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The rules engine's finding (002 §17) and the reviewer's decision, kept apart.
+    eligibility: Mapped[str] = mapped_column(String(16), default="pending")  # pending, eligible, ineligible
+    eligibility_summary: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str | None] = mapped_column(String(16))  # approved, rejected
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     candidate: Mapped[Candidate] = relationship()
+    evidence: Mapped[list[ApplicationEvidence]] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
+
+
+class ApplicationEvidence(Base):
+    """A file kept with an application as evidence of its eligibility (002 §17)."""
+
+    __tablename__ = "application_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # diploma, certificate, work_proof, title, other
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    added_by: Mapped[str] = mapped_column(String(64))
+    application: Mapped[Application] = relationship(back_populates="evidence")

@@ -2,7 +2,15 @@
 
 from alembic import context
 
-from jlexam.store.models import Base
+from jlexam.store.models import Base, UtcDateTime
+
+
+def render_item(kind, obj, autogen_context):  # type: ignore[no-untyped-def]
+    """Migrations never import the models: a UtcDateTime column is written as the DateTime it stores."""
+    if kind == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -10,6 +18,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite alters tables by copying them
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,73 @@
+"""Upgrading a database keeps its data: a database at the first revision, with rows, migrates to head."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from jlexam.store.database import Database, _alembic_config
+from tests.conftest import PG_URL
+
+
+def _upgrade_to(db: Database, revision: str) -> None:
+    cfg = _alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db(request, tmp_path):
+    if request.param == "sqlite":
+        db = Database(str(tmp_path / "old.sqlite"))
+        yield db
+        db.dispose()
+        return
+    request.getfixturevalue("_pg_template")  # skip or fail as the other PostgreSQL tests do
+    name = f"jlexam_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    yield db
+    db.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_from_first_revision_keeps_rows(empty_db):
+    _upgrade_to(empty_db, "0001")
+    now = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO occupation (code, name, work_types, levels) VALUES ('6-31-01-03', '电工', '', '5|4|3')"))
+        conn.execute(
+            text("INSERT INTO sitting (code, name, state, created_at) VALUES ('S1', '一月批次', 'draft', :now)"),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO candidate (name, sex, id_type, id_number_enc, id_number_index, id_number_masked, "
+                "phone_masked, education, employer, created_at) VALUES ('张三', 'male', 'resident_id', :blob, 'idx', "
+                "'220102********1234', '', '', '', :now)"
+            ),
+            {"blob": b"\x01secret", "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO application (sitting_id, candidate_id, occupation_code, work_type, level, status, created_at) "
+                "SELECT s.id, c.id, '6-31-01-03', '', 4, 'submitted', :now FROM sitting s, candidate c"
+            ),
+            {"now": now},
+        )
+    assert empty_db.schema_state().status == "older"
+    empty_db.upgrade()
+    assert empty_db.schema_state().status == "current"
+    with empty_db.engine.connect() as conn:
+        row = conn.execute(text("SELECT level, eligibility, fee_cents, decision FROM application")).one()
+        assert tuple(row) == (4, "pending", 0, None)
+        assert conn.execute(text("SELECT announcement_notes FROM sitting")).scalar() == ""
+        assert bytes(conn.execute(text("SELECT id_number_enc FROM candidate")).scalar()) == b"\x01secret"
