@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "candidates.view": (frozenset({E, S}), "查看考生信息"),
     "candidates.edit": (frozenset({E}), "登记和导入考生"),
     "personal_data.reveal": (frozenset({E, S}), "查看完整证件号码"),
+    "registration.manage": (frozenset({E}), "开放和截止报名、录入报名"),
+    "eligibility.review": (frozenset({E, S}), "审核报名资格"),
+    "eligibility.override": (frozenset({S}), "对未满足申报条件的报名破格通过"),
 }
 
 

@@ -60,7 +60,7 @@ class CandidateView:
     employer: str
 
 
-def _checked(item: CandidateInput) -> str:
+def validated_id_number(item: CandidateInput) -> str:
     """The normalised ID number; the check character, birth date and sex apply to resident IDs only (RULES.md)."""
     if not item.name.strip():
         raise ValidationError("姓名不能为空。")
@@ -77,7 +77,7 @@ def _checked(item: CandidateInput) -> str:
     return number
 
 
-def _new_candidate(cipher: FieldCipher, item: CandidateInput, number: str, now) -> Candidate:  # type: ignore[no-untyped-def]
+def new_candidate(cipher: FieldCipher, item: CandidateInput, number: str, now) -> Candidate:  # type: ignore[no-untyped-def]
     birth = parse_id_number(number).birth_date if item.id_type == RESIDENT_ID else item.birth_date
     phone = "".join(ch for ch in item.phone if ch.isdigit())
     return Candidate(
@@ -106,7 +106,7 @@ def register_candidates(uow: UnitOfWork, items: list[CandidateInput]) -> list[in
     seen: dict[str, str] = {}
     prepared = []
     for item in items:
-        number = _checked(item)
+        number = validated_id_number(item)
         key = cipher.index(number, ID_CONTEXT)
         if key in seen:
             raise ValidationError(f"{item.name} 与 {seen[key]} 的证件号码相同，同一人只能登记一次。")
@@ -117,7 +117,7 @@ def register_candidates(uow: UnitOfWork, items: list[CandidateInput]) -> list[in
     for item, number, key in prepared:
         if key in existing:
             raise ValidationError(f"{item.name}（{mask_id_number(number)}）已登记过，不能重复登记。")
-        cand = _new_candidate(cipher, item, number, uow.now)
+        cand = new_candidate(cipher, item, number, uow.now)
         uow.session.add(cand)
         uow.session.flush()
         if item.photo_jpeg:

@@ -165,7 +165,12 @@ def set_scope(uow: UnitOfWork, items: list[ScopeItem]) -> InstitutionView:
     new = {(i.occupation_code, i.work_type, int(i.level)) for i in items}
     if old == new:
         return _view(s, inst)
-    inst.scope = [ScopeEntry(occupation_code=c, work_type=w, level=lv) for c, w, lv in sorted(new)]
+    # Change only what changed: replacing every row would insert before the old rows are deleted.
+    for entry in [e for e in inst.scope if (e.occupation_code, e.work_type, e.level) not in new]:
+        inst.scope.remove(entry)
+    s.flush()
+    for c, w, lv in sorted(new - old):
+        inst.scope.append(ScopeEntry(occupation_code=c, work_type=w, level=lv))
     if old:  # the first scope is part of the filing itself; later changes need re-filing (001 §8)
         s.add(
             InstitutionChange(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from jlexam.domain.filing import filing_status
 from jlexam.domain.levels import SkillLevel
 from jlexam.domain.sitting_state import SittingState
-from jlexam.errors import StateError, ValidationError
+from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
-from jlexam.store.models import Institution, Occupation, Sitting, SittingOffer
+from jlexam.store.models import ExamSession, Institution, Occupation, Sitting, SittingOffer
 
 
 @dataclass(frozen=True)
@@ -107,4 +107,152 @@ def create_sitting(
         sitting.code,
         f"创建认定批次 {sitting.code} {sitting.name}，{len(offers)} 个等级",
     )
+    return _view(sitting)
+
+
+# --- sessions and registration ---------------------------------------------------------------------------
+PART_LABELS = {"theory": "理论知识考试", "practical": "操作技能考核", "review": "综合评审"}
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    part: str
+    occupation_code: str | None
+    level: SkillLevel | None
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def part_label(self) -> str:
+        return PART_LABELS[self.part]
+
+
+def get_sitting(s: Session, code: str) -> Sitting:
+    sitting = s.scalar(select(Sitting).where(Sitting.code == code))
+    if sitting is None:
+        raise NotFound(f"没有编号为 {code} 的认定批次。请用认定批次页面或 `jlexam sittings list` 查看编号。")
+    return sitting
+
+
+def _require_state(sitting: Sitting, *states: SittingState, doing: str) -> None:
+    if SittingState(sitting.state) not in states:
+        allowed = "、".join(s.label for s in states)
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{SittingState(sitting.state).label}”，不能{doing}（只能在{allowed}时进行）。"
+        )
+
+
+@use_case("sitting.manage")
+def add_session(
+    uow: UnitOfWork,
+    sitting_code: str,
+    part: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    occupation_code: str | None = None,
+    level: SkillLevel | None = None,
+) -> SessionView:
+    """A timed part of the sitting; its length must reach the standard's minimum (RULES.md, *standard*)."""
+    s = uow.session
+    sitting = get_sitting(s, sitting_code)
+    _require_state(sitting, SittingState.DRAFT, SittingState.OPEN, SittingState.CLOSED, doing="安排场次")
+    if part not in PART_LABELS:
+        raise ValidationError(f"场次类型“{part}”无效，应为：{'、'.join(PART_LABELS.values())}。")
+    if ends_at <= starts_at:
+        raise ValidationError("场次结束时间必须晚于开始时间。")
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    minimum = min_minutes(s, part, occupation_code, level, sitting)
+    if minutes < minimum:
+        raise ValidationError(
+            f"{PART_LABELS[part]}时长 {minutes} 分钟，少于国家职业标准规定的 {minimum} 分钟，请延长场次。"
+        )
+    row = ExamSession(
+        sitting_id=sitting.id,
+        part=part,
+        occupation_code=occupation_code,
+        level=int(level) if level is not None else None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    s.add(row)
+    s.flush()
+    uow.audit(
+        "sitting.session",
+        "sitting",
+        sitting.code,
+        f"安排{PART_LABELS[part]} {starts_at:%Y-%m-%d %H:%M}–{ends_at:%H:%M}",
+    )
+    return _session_view(row)
+
+
+def min_minutes(
+    s: Session, part: str, occupation_code: str | None, level: SkillLevel | None, sitting: Sitting
+) -> int:
+    """The longest minimum among the standards the session serves (all the sitting's offers when unspecified)."""
+    from jlexam.services.standards import standard_for
+
+    offers = [
+        o
+        for o in sitting.offers
+        if occupation_code in (None, o.occupation_code) and (level is None or o.level == int(level))
+    ]
+    minimum = 0
+    for offer in offers:
+        standard = standard_for(s, offer.occupation_code)
+        for rule in standard.parts.get(SkillLevel(offer.level), ()):
+            if rule.part.value == part:
+                minimum = max(minimum, rule.min_minutes)
+    return minimum
+
+
+def _session_view(row: ExamSession) -> SessionView:
+    level = SkillLevel(row.level) if row.level is not None else None
+    return SessionView(row.id, row.part, row.occupation_code, level, row.starts_at, row.ends_at)
+
+
+@query("sitting.view")
+def list_sessions(s: Session, actor: Actor, sitting_code: str) -> list[SessionView]:
+    sitting = get_sitting(s, sitting_code)
+    rows = s.scalars(
+        select(ExamSession).where(ExamSession.sitting_id == sitting.id).order_by(ExamSession.starts_at)
+    )
+    return [_session_view(r) for r in rows]
+
+
+@use_case("registration.manage")
+def open_registration(
+    uow: UnitOfWork, sitting_code: str, opens_on: date, closes_on: date, notes: str = ""
+) -> SittingView:
+    """Publish the announcement and open registration (002 §15: time, occupations, levels, conditions, fees)."""
+    s = uow.session
+    sitting = get_sitting(s, sitting_code)
+    _require_state(sitting, SittingState.DRAFT, doing="开放报名")
+    if closes_on < opens_on:
+        raise ValidationError("报名截止日期不能早于开始日期。")
+    if sitting.starts_on and closes_on >= sitting.starts_on:
+        raise ValidationError(f"报名须在考试开始（{sitting.starts_on:%Y-%m-%d}）之前截止。")
+    if not s.scalar(select(ExamSession.id).where(ExamSession.sitting_id == sitting.id).limit(1)):
+        raise StateError(
+            "尚未安排任何场次：公告须写明考试时间（002 第十五条）。请先安排场次。", rule="002 §15"
+        )
+    sitting.registration_opens_on, sitting.registration_closes_on = opens_on, closes_on
+    sitting.announced_on, sitting.announcement_notes = opens_on, notes.strip()
+    sitting.state = SittingState.OPEN.value
+    uow.audit(
+        "sitting.open",
+        "sitting",
+        sitting.code,
+        f"发布认定公告并开放报名 {opens_on:%Y-%m-%d} 至 {closes_on:%Y-%m-%d}",
+    )
+    return _view(sitting)
+
+
+@use_case("registration.manage")
+def close_registration(uow: UnitOfWork, sitting_code: str) -> SittingView:
+    s = uow.session
+    sitting = get_sitting(s, sitting_code)
+    _require_state(sitting, SittingState.OPEN, doing="截止报名")
+    sitting.state = SittingState.CLOSED.value
+    uow.audit("sitting.close", "sitting", sitting.code, "报名截止")
     return _view(sitting)
