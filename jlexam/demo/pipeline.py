@@ -11,19 +11,30 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from jlexam.demo.institution import demo_institution
 from jlexam.demo.people import make_people
 from jlexam.demo.photos import make_photo
+from jlexam.domain.china_time import CHINA_TZ
 from jlexam.domain.levels import SkillLevel
 from jlexam.errors import JlexamError
 from jlexam.exchange.catalogue import load_occupations
 from jlexam.fileio import write_atomic
 from jlexam.security.keystore import KeyStore, configure_keyring
 from jlexam.security.roles import Role
-from jlexam.services import candidates, institution, keys, sittings, users
+from jlexam.exchange.roster import write_template
+from jlexam.services import (
+    announcement,
+    candidates,
+    eligibility,
+    institution,
+    keys,
+    registration,
+    sittings,
+    users,
+)
 from jlexam.services.audit import verify_chains
 from jlexam.services.auth import login
 from jlexam.services.base import Actor, forget_keystores
@@ -104,41 +115,92 @@ def _institution(admin: Actor) -> list[institution.ScopeItem]:
     return scope
 
 
+FEES = {
+    SkillLevel.LEVEL_5: 20000,
+    SkillLevel.LEVEL_4: 30000,
+    SkillLevel.LEVEL_3: 40000,
+    SkillLevel.LEVEL_2: 60000,
+    SkillLevel.LEVEL_1: 80000,
+}  # published fees in fen (002 §15)
+
+
 def _sitting(office: Actor, scope: list[institution.ScopeItem], today: date) -> sittings.SittingView:
+    """A sitting a month ahead with every scope item, its sessions, and registration open from today."""
     start = today + timedelta(days=30)
-    offers = [sittings.OfferInput(i.occupation_code, i.work_type, i.level, fee_cents=0) for i in scope]
-    return sittings.create_sitting(
-        office,
-        f"JL{start:%Y%m}-01",
-        f"{start:%Y年%m月}职业技能等级认定",
-        start,
-        start + timedelta(days=1),
-        offers,
+    offers = [
+        sittings.OfferInput(i.occupation_code, i.work_type, i.level, fee_cents=FEES[i.level]) for i in scope
+    ]
+    code = f"JL{start:%Y%m}-01"
+    view = sittings.create_sitting(
+        office, code, f"{start:%Y年%m月}职业技能等级认定", start, start + timedelta(days=1), offers
     )
+    day1 = datetime.combine(start, time(9, 0), CHINA_TZ)
+    sittings.add_session(office, code, "theory", day1, day1 + timedelta(minutes=120))
+    sittings.add_session(office, code, "practical", day1 + timedelta(hours=4), day1 + timedelta(hours=7))
+    if any(i.level <= SkillLevel.LEVEL_2 for i in scope):
+        day2 = day1 + timedelta(days=1)
+        sittings.add_session(office, code, "review", day2, day2 + timedelta(minutes=60))
+    sittings.open_registration(
+        office, code, today, start - timedelta(days=10), "考生须携带准考证和有效身份证件参加考试。"
+    )
+    return view
 
 
-def _candidates(office: Actor, sitting: sittings.SittingView, n: int, seed: int, today: date) -> int:
+def _applications(office: Actor, sitting: sittings.SittingView, n: int, seed: int, today: date) -> int:
+    """Demo people apply through the normal registration path, photos included."""
     pairs: dict[str, list[int]] = {}
+    work_types: dict[str, list[str]] = {}
     for offer in sitting.offers:
         pairs.setdefault(offer.occupation_code, []).append(int(offer.level))
+        work_types.setdefault(offer.occupation_code, []).append(offer.work_type)
     people = make_people(n, seed, sorted(pairs.items()), today)
-    inputs = [
-        candidates.CandidateInput(
-            name=p.name,
-            sex=p.sex,
-            id_number=p.id_number,
-            birth_date=p.birth_date,
-            phone=p.phone,
-            education=p.education,
-            employer=p.employer,
-            student_number=p.student_number,
-            major=p.major,
-            graduation_year=p.graduation_year,
-            photo_jpeg=make_photo(seed * 100_003 + i, p.sex),
+    for p in {(p.major, p.occupation_code) for p in people if p.major}:
+        eligibility.map_major(office, *p)
+    items = [
+        registration.ApplicationInput(
+            candidate=candidates.CandidateInput(
+                name=p.name,
+                sex=p.sex,
+                id_number=p.id_number,
+                birth_date=p.birth_date,
+                phone=p.phone,
+                education=p.education,
+                employer=p.employer,
+                student_number=p.student_number,
+                major=p.major,
+                graduation_year=p.graduation_year,
+                photo_jpeg=make_photo(seed * 100_003 + i, p.sex),
+            ),
+            occupation_code=p.occupation_code,
+            level=p.level,
+            work_type=work_types[p.occupation_code][0],
+            years_in_occupation=p.years_in_occupation,
+            prior_level=p.prior_level,
+            prior_certificate_date=p.prior_certificate_date,
         )
         for i, p in enumerate(people)
     ]
-    return len(candidates.register_candidates(office, inputs))
+    return len(registration.register_applications(office, sitting.code, items))
+
+
+def _roster(office: Actor, sitting: sittings.SittingView, roster: Path, out: Path) -> int:
+    errors = out / "roster-errors.xlsx"
+    report = registration.import_roster(office, sitting.code, roster, errors_out=errors, accept_valid=True)
+    return report.imported
+
+
+def _review(office: Actor, supervisor: Actor, sitting_code: str) -> tuple[int, int]:
+    """Check every application against its standard, approve the eligible and reject the rest with a reason."""
+    eligibility.evaluate_sitting(office, sitting_code)
+    approved = rejected = 0
+    for row in eligibility.list_applications(office, sitting_code):
+        if row.eligibility == "eligible":
+            eligibility.decide(supervisor, row.id, True)
+            approved += 1
+        else:
+            eligibility.decide(supervisor, row.id, False, "不符合申报条件：" + row.eligibility_summary[:200])
+            rejected += 1
+    return approved, rejected
 
 
 def run_demo(
@@ -168,10 +230,23 @@ def run_demo(
         scope = _institution(actors["admin"])
         say(f"已登记演示机构，认定范围 {len(scope)} 项")
         sitting = _sitting(actors["kaowu"], scope, today)
-        say(f"已创建认定批次 {sitting.code}")
-        count = _candidates(actors["kaowu"], sitting, candidates_count, seed, today)
-        say(f"已登记考生 {count} 人（含照片）")
+        say(f"已创建认定批次 {sitting.code}，发布公告并开放报名")
+        if roster is None:
+            count = _applications(actors["kaowu"], sitting, candidates_count, seed, today)
+        else:
+            count = _roster(actors["kaowu"], sitting, roster, out)
+        say(f"已登记报名 {count} 人（含照片）")
+        approved, rejected = _review(actors["kaowu"], actors["zhukao"], sitting.code)
+        say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
+        result.files.append(
+            announcement.write_announcement(actors["kaowu"], sitting.code, out / "announcement.pdf")
+        )
+        template = out / "roster-template.xlsx"
+        write_template(template, load_occupations())
+        result.files.append(template)
+        if (out / "roster-errors.xlsx").exists():
+            result.files.append(out / "roster-errors.xlsx")
         pem = out / "public_key.pem"
         keys.export_public_key(actors["shujuyuan"], pem)
         result.files.append(pem)

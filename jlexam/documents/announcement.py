@@ -45,6 +45,21 @@ class AnnouncementData:
     university: bool
 
 
+def _condition_groups(offers: tuple[OfferLine, ...]) -> list[tuple[tuple[str, tuple[str, ...]], list[str]]]:
+    """Offers sharing a level and the same conditions are listed once (most occupations use the defaults)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for offer in offers:
+        if offer.conditions:
+            name = offer.occupation.split("（")[0]
+            names = groups.setdefault((offer.level, offer.conditions), [])
+            if name not in names:
+                names.append(name)
+    return sorted(groups.items(), key=lambda g: (-LEVEL_ORDER.get(g[0][0], 0), g[1]))
+
+
+LEVEL_ORDER = {"五级/初级工": 5, "四级/中级工": 4, "三级/高级工": 3, "二级/技师": 2, "一级/高级技师": 1}
+
+
 def _d(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -75,10 +90,11 @@ def render_announcement(data: AnnouncementData, path: Path) -> None:
         ),
         para("二、申报条件", st["heading"]),
     ]
-    for offer in data.offers:
-        if offer.conditions:
-            story.append(para(f"{offer.occupation} {offer.level}：具备下列条件之一者，可申报。", st["plain"]))
-            story += [para(f"（{i}）{c}", st["plain"]) for i, c in enumerate(offer.conditions, 1)]
+    for (level, conditions), occupations in _condition_groups(data.offers):
+        story.append(
+            para(f"{level}（{'、'.join(occupations)}）：具备下列条件之一者，可申报。", st["condition"])
+        )
+        story += [para(f"（{i}）{c}", st["plain"]) for i, c in enumerate(conditions, 1)]
     story += [
         para("三、报名时间和方式", st["heading"]),
         para(

@@ -51,6 +51,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle(
             "body", fontName=BODY, fontSize=11, leading=19, firstLineIndent=22, alignment=TA_JUSTIFY, **common
         ),
+        "condition": ParagraphStyle(
+            "condition", fontName=HEADING, fontSize=10.5, leading=17, spaceBefore=2 * mm, **common
+        ),
         "plain": ParagraphStyle("plain", fontName=BODY, fontSize=10.5, leading=16, **common),
         "cell": ParagraphStyle("cell", fontName=BODY, fontSize=9.5, leading=13, **common),
         "cell_head": ParagraphStyle(

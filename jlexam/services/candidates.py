@@ -121,11 +121,14 @@ def register_candidates(uow: UnitOfWork, items: list[CandidateInput]) -> list[in
         uow.session.add(cand)
         uow.session.flush()
         if item.photo_jpeg:
-            digest = hashlib.sha256(item.photo_jpeg).hexdigest()
-            uow.session.add(CandidatePhoto(candidate_id=cand.id, jpeg=item.photo_jpeg, sha256=digest))
+            add_photo(uow.session, cand.id, item.photo_jpeg)
         ids.append(cand.id)
     uow.audit("candidate.register", "candidate", "", f"登记考生 {len(ids)} 人")
     return ids
+
+
+def add_photo(s: Session, candidate_id: int, jpeg: bytes) -> None:
+    s.add(CandidatePhoto(candidate_id=candidate_id, jpeg=jpeg, sha256=hashlib.sha256(jpeg).hexdigest()))
 
 
 def _existing_indexes(s: Session, keys: list[str]) -> set[str]:

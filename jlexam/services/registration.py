@@ -22,7 +22,13 @@ from jlexam.exchange.catalogue import Occupation as CatalogueOccupation
 from jlexam.exchange.roster import RosterContext, RosterResult, RosterRow, read_roster, write_errors_workbook
 from jlexam.security.fieldcrypto import FieldCipher
 from jlexam.services.base import Actor, UnitOfWork, cipher_for, query, use_case
-from jlexam.services.candidates import ID_CONTEXT, CandidateInput, new_candidate, validated_id_number
+from jlexam.services.candidates import (
+    ID_CONTEXT,
+    CandidateInput,
+    add_photo,
+    new_candidate,
+    validated_id_number,
+)
 from jlexam.services.sittings import get_sitting
 from jlexam.store.models import Application, Candidate, Institution, Occupation, Sitting
 
@@ -96,6 +102,8 @@ def _add_applications(uow: UnitOfWork, sitting: Sitting, items: list[Application
             candidate = new_candidate(cipher, item.candidate, number, uow.now)
             s.add(candidate)
             s.flush()
+            if item.candidate.photo_jpeg:
+                add_photo(s, candidate.id, item.candidate.photo_jpeg)
             known[key[0]] = candidate
         elif (candidate.id, key[1], key[2]) in taken:
             raise ValidationError(f"{what} 已报名本批次的该职业等级，不能重复报名。")
@@ -145,6 +153,16 @@ def register_application(uow: UnitOfWork, sitting_code: str, item: ApplicationIn
         f"{item.candidate.name} 报名 {item.occupation_code} {SkillLevel(item.level).written}",
     )
     return app_id
+
+
+@use_case("registration.manage", backup="register-applications")
+def register_applications(uow: UnitOfWork, sitting_code: str, items: list[ApplicationInput]) -> list[int]:
+    """Many applications at once (all or none), e.g. from another system's export."""
+    sitting = get_sitting(uow.session, sitting_code)
+    _require_open(sitting)
+    ids = _add_applications(uow, sitting, items)
+    uow.audit("application.create", "sitting", sitting.code, f"登记报名 {len(ids)} 人")
+    return ids
 
 
 # --- the roster workbook --------------------------------------------------------------------------------
