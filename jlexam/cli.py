@@ -229,9 +229,10 @@ def backup_restore(c: Context, name: str) -> None:
 
 def _register_more() -> None:
     """Commands that live in their own modules."""
-    from jlexam import cli_demo, cli_registration, cli_users
+    from jlexam import cli_custody, cli_demo, cli_registration, cli_users
 
     cli.add_command(cli_users.users)
+    cli.add_command(cli_custody.custody)
     cli.add_command(cli_demo.demo)
     for command in cli_registration.COMMANDS:
         cli.add_command(command)

@@ -52,6 +52,9 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "registration.manage": (frozenset({E}), "开放和截止报名、录入报名"),
     "eligibility.review": (frozenset({E, S}), "审核报名资格"),
     "eligibility.override": (frozenset({S}), "对未满足申报条件的报名破格通过"),
+    "custody.record": (frozenset({E, S}), "登记试卷流转"),
+    "custody.view": (frozenset({E, S}), "查看试卷流转记录"),
+    "custody.keys": (frozenset({A, S}), "登记保密室钥匙保管人"),
 }
 
 

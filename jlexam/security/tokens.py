@@ -22,7 +22,8 @@ from jlexam.security.signing import key_id
 
 TICKET = "jlexam-ticket"
 CERT = "jlexam-cert"
-TYPES = (TICKET, CERT)
+PACKET = "jlexam-packet"  # paper packet labels (issue 6); same format, internal use
+TYPES = (TICKET, CERT, PACKET)
 VERSION = 1
 ALG = "EdDSA"
 MAX_TOKEN_LENGTH = 4096  # far above what a printed QR code holds; bounds the work on hostile input

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,17 +37,15 @@ def verify_audit_chain(s: Session) -> ChainReport:
     return ChainReport(AUDIT_CHAIN, "审计日志", result.links, result.problems)
 
 
-# Later stages register their chains here (custody logs); each returns its reports.
-CHAIN_VERIFIERS: list[Callable[[Session], list[ChainReport]]] = [lambda s: [verify_audit_chain(s)]]
-
-
 @query("audit.verify")
 def verify_chains(s: Session, actor: Actor) -> list[ChainReport]:
-    """Recompute every hash chain; each report names the first broken link."""
-    reports: list[ChainReport] = []
-    for verifier in CHAIN_VERIFIERS:
-        reports.extend(verifier(s))
-    return reports
+    """Recompute every hash chain (the audit trail and each paper packet's custody log).
+
+    Each report names the first broken link.
+    """
+    from jlexam.services.custody import verify_custody_chains  # custody builds on this module
+
+    return [verify_audit_chain(s), *verify_custody_chains(s)]
 
 
 @dataclass(frozen=True)

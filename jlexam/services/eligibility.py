@@ -96,16 +96,20 @@ def evaluate_sitting(uow: UnitOfWork, sitting_code: str) -> tuple[int, int]:
         .where(Application.sitting_id == sitting.id, Application.decision.is_(None))
     )
     for app, cand in rows:
-        result = evaluate(
-            standard_for(s, app.occupation_code),
-            SkillLevel(app.level),
-            _facts(app, cand, majors),
-            on,
-            university_student=cand.student_number is not None,
-        )
-        app.eligibility = "eligible" if result.eligible else "ineligible"
-        app.eligibility_summary = result.summary
-        counts[0 if result.eligible else 1] += 1
+        try:
+            result = evaluate(
+                standard_for(s, app.occupation_code),
+                SkillLevel(app.level),
+                _facts(app, cand, majors),
+                on,
+                university_student=university and cand.student_number is not None,
+            )
+            eligible, summary = result.eligible, result.summary
+        except ValidationError as exc:  # facts missing or malformed: the reviewer must complete them
+            eligible, summary = False, f"无法核查：{exc.message}"
+        app.eligibility = "eligible" if eligible else "ineligible"
+        app.eligibility_summary = summary
+        counts[0 if eligible else 1] += 1
     uow.audit(
         "eligibility.evaluate",
         "sitting",

@@ -361,3 +361,52 @@ class ApplicationEvidence(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime())
     added_by: Mapped[str] = mapped_column(String(64))
     application: Mapped[Application] = relationship(back_populates="evidence")
+
+
+class PaperPacket(Base):
+    """A sealed packet of paper copies for one session and room (002 §22)."""
+
+    __tablename__ = "paper_packet"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("exam_session.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    paper_code: Mapped[str] = mapped_column(String(64))  # from the item bank, unchangeable once sealed
+    paper_version: Mapped[str] = mapped_column(String(32))
+    copies: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CustodyEvent(Base):
+    """One step of a packet's custody; the events of a packet form a hash chain ("custody:<code>")."""
+
+    __tablename__ = "custody_event"
+    __table_args__ = (UniqueConstraint("packet_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[int] = mapped_column(ForeignKey("paper_packet.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    place: Mapped[str] = mapped_column(String(200), default="")
+    from_place: Mapped[str] = mapped_column(String(200), default="")
+    persons: Mapped[str] = mapped_column(Text, default="")  # "、"-separated names
+    witnesses: Mapped[str] = mapped_column(Text, default="")
+    seal_number: Mapped[str] = mapped_column(String(64), default="")
+    copies: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class KeyHolder(Base):
+    """A custodian of a key to the papers' strong room (two different custodians, RULES.md *practice*)."""
+
+    __tablename__ = "key_holder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    key_label: Mapped[str] = mapped_column(String(64))
+    appointed_on: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
