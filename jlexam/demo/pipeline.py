@@ -21,13 +21,14 @@ from jlexam.domain.china_time import CHINA_TZ
 from jlexam.domain.levels import SkillLevel
 from jlexam.errors import JlexamError
 from jlexam.exchange.catalogue import load_occupations
+from jlexam.exchange.roster import write_template
 from jlexam.fileio import write_atomic
 from jlexam.security.keystore import KeyStore, configure_keyring
 from jlexam.security.roles import Role
-from jlexam.exchange.roster import write_template
 from jlexam.services import (
     announcement,
     candidates,
+    custody,
     eligibility,
     institution,
     keys,
@@ -125,8 +126,8 @@ FEES = {
 
 
 def _sitting(office: Actor, scope: list[institution.ScopeItem], today: date) -> sittings.SittingView:
-    """A sitting a month ahead with every scope item, its sessions, and registration open from today."""
-    start = today + timedelta(days=30)
+    """A sitting held 40 days ago, so the demo can run every later stage up to today."""
+    start = today - timedelta(days=40)
     offers = [
         sittings.OfferInput(i.occupation_code, i.work_type, i.level, fee_cents=FEES[i.level]) for i in scope
     ]
@@ -141,7 +142,11 @@ def _sitting(office: Actor, scope: list[institution.ScopeItem], today: date) -> 
         day2 = day1 + timedelta(days=1)
         sittings.add_session(office, code, "review", day2, day2 + timedelta(minutes=60))
     sittings.open_registration(
-        office, code, today, start - timedelta(days=10), "考生须携带准考证和有效身份证件参加考试。"
+        office,
+        code,
+        start - timedelta(days=30),
+        start - timedelta(days=10),
+        "考生须携带准考证和有效身份证件参加考试。",
     )
     return view
 
@@ -187,6 +192,62 @@ def _roster(office: Actor, sitting: sittings.SittingView, roster: Path, out: Pat
     errors = out / "roster-errors.xlsx"
     report = registration.import_roster(office, sitting.code, roster, errors_out=errors, accept_valid=True)
     return report.imported
+
+
+def _custody(office: Actor, supervisor: Actor, sitting_code: str) -> int:
+    """Each session's paper packet from the printer to the archive, every step with its people (002 §22)."""
+    custody.add_key_holder(supervisor, "孙保管", "保密室钥匙 A", date(2025, 9, 1))
+    custody.add_key_holder(supervisor, "周保管", "保密室钥匙 B", date(2025, 9, 1))
+    keepers, carriers = ("孙保管", "周保管"), ("孙保管", "周保管", "吴押运")
+    invigilators, witnesses = ("郑监考", "冯监考"), ("考生代表甲", "考生代表乙")
+    done = 0
+    for session in sittings.list_sessions(office, sitting_code):
+        code = f"{sitting_code}-{session.part[:2].upper()}{session.id:02d}"
+        custody.create_packet(
+            office,
+            sitting_code,
+            code,
+            f"JL-{session.part}-{session.starts_at:%Y%m%d}",
+            "A",
+            30,
+            session_id=session.id,
+        )
+        t = session.starts_at
+        steps = [
+            ("print", t - timedelta(days=3), "学院印刷室", ("印刷员刘", "印刷员陈"), {"copies": 30}),
+            (
+                "seal",
+                t - timedelta(days=3, hours=-1),
+                "学院印刷室",
+                keepers,
+                {"seal_number": f"F{session.id:04d}"},
+            ),
+            ("store", t - timedelta(days=3, hours=-2), "保密室", keepers, {}),
+            ("take_out", t - timedelta(minutes=60), "保密室", keepers, {}),
+            ("transport", t - timedelta(minutes=45), "考务办公室A101", carriers, {"from_place": "保密室"}),
+            (
+                "open",
+                t - timedelta(minutes=10),
+                "考场",
+                invigilators,
+                {"witnesses": witnesses, "seal_number": f"F{session.id:04d}"},
+            ),
+            ("collect", session.ends_at + timedelta(minutes=5), "考场", invigilators, {"copies": 30}),
+            (
+                "reseal",
+                session.ends_at + timedelta(minutes=15),
+                "考场",
+                invigilators,
+                {"seal_number": f"R{session.id:04d}"},
+            ),
+            ("hand_to_markers", session.ends_at + timedelta(minutes=40), "评分室A103", ("评分组长何",), {}),
+            ("return", session.ends_at + timedelta(hours=6), "保密室", keepers, {}),
+            ("archive", session.ends_at + timedelta(days=2), "档案室", keepers, {}),
+        ]
+        for kind, at, place, persons, extra in steps:
+            custody.record_event(office, code, kind, at, place, persons, **extra)
+        done += 1
+    return done
 
 
 def _review(office: Actor, supervisor: Actor, sitting_code: str) -> tuple[int, int]:
@@ -236,8 +297,11 @@ def run_demo(
         else:
             count = _roster(actors["kaowu"], sitting, roster, out)
         say(f"已登记报名 {count} 人（含照片）")
+        sittings.close_registration(actors["kaowu"], sitting.code)
         approved, rejected = _review(actors["kaowu"], actors["zhukao"], sitting.code)
         say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
+        packets = _custody(actors["kaowu"], actors["zhukao"], sitting.code)
+        say(f"试卷流转：{packets} 个试卷袋从印制到归档全程登记")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
         result.files.append(
             announcement.write_announcement(actors["kaowu"], sitting.code, out / "announcement.pdf")
