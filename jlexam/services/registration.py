@@ -207,21 +207,8 @@ def preview_roster(
 
 
 def _row_input(row: RosterRow) -> ApplicationInput:
-    candidate = CandidateInput(
-        name=row.name,
-        sex=row.sex,
-        id_number=row.id_number,
-        id_type=row.id_type,
-        birth_date=row.birth_date,
-        phone=row.phone or "",
-        education=row.education or "",
-        employer=row.employer or "",
-        student_number=row.student_number,
-        major=row.major,
-        graduation_year=row.graduation_year,
-    )
     return ApplicationInput(
-        candidate=candidate,
+        candidate=CandidateInput(**row.candidate_fields()),
         occupation_code=row.occupation_code,
         level=row.level,
         work_type=row.work_type or "",
