@@ -341,6 +341,9 @@ class Application(Base):
     decision_override: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The result computed from the locked scores and the standard (002 §25): passed, failed, absent.
+    result: Mapped[str | None] = mapped_column(String(16))
+    result_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     candidate: Mapped[Candidate] = relationship()
     evidence: Mapped[list[ApplicationEvidence]] = relationship(
@@ -410,3 +413,74 @@ class KeyHolder(Base):
     key_label: Mapped[str] = mapped_column(String(64))
     appointed_on: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ScoreEntry(Base):
+    """One clerk's entry of one part's score (双人录入: round 1 and round 2 by two different users)."""
+
+    __tablename__ = "score_entry"
+    __table_args__ = (UniqueConstraint("application_id", "part", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(Integer)
+    mark: Mapped[str] = mapped_column(String(16))  # "85.5", "absent" or "misconduct"
+    entered_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Score(Base):
+    """The reconciled score of one part; locked once reconciled, changed after that only with a reason."""
+
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("application_id", "part"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(16))
+    mark: Mapped[str] = mapped_column(String(16))
+    settled_by: Mapped[str | None] = mapped_column(String(64))  # who settled a mismatch, if any
+    locked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ScoreChange(Base):
+    __tablename__ = "score_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("score.id", ondelete="CASCADE"), index=True)
+    old_mark: Mapped[str] = mapped_column(String(16))
+    new_mark: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    objection_id: Mapped[int | None] = mapped_column(ForeignKey("objection.id"))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Publicity(Base):
+    """A publication of a sitting's results (成绩公示); republished after a changed score (version + 1)."""
+
+    __tablename__ = "publicity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Objection(Base):
+    """An objection raised during publicity, answered within 5 working days of receipt (002 §25)."""
+
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    raised_by: Mapped[str] = mapped_column(String(64))
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str] = mapped_column(Text)
+    recheck_summary: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
