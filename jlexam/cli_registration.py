@@ -116,3 +116,23 @@ def photos_import(c: Context, sitting_code: str, source: Path) -> None:
 
 
 COMMANDS = [sittings, import_candidates, roster_template, eligibility, photos]
+
+
+@click.group()
+def catalogue() -> None:
+    """职业目录。"""
+
+
+@catalogue.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@pass_ctx
+def catalogue_import(c: Context, source: Path | None) -> None:
+    """从工作簿（.xlsx）或 CSV 更新职业目录；不给文件则载入内置目录。"""
+    from jlexam.exchange.catalogue import load_occupations
+    from jlexam.services.institution import load_catalogue
+
+    changed = load_catalogue(c.actor(), load_occupations(source))
+    click.echo(f"职业目录已更新 {changed} 项。")
+
+
+COMMANDS.append(catalogue)

@@ -56,9 +56,45 @@ def regions_path() -> Path:
     return resource("catalogue", "jilin_regions.csv")
 
 
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # calamine returns whole numbers as float
+    return "" if value is None else str(value).strip()
+
+
+def _xlsx_rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    """Rows of the first sheet of a workbook, the same columns as the CSV form (so a catalogue can be updated
+    from a workbook the ministry or the province hands out)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ValidationError(
+            f"无法读取工作簿 {path.name}：文件已损坏或不是 .xlsx 文件，请另存为 .xlsx 后重试。"
+        ) from exc
+    if not sheet:
+        raise ValidationError(f"工作簿 {path.name} 是空的。")
+    header = [_cell_text(v) for v in sheet[0]]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ValidationError(
+            f"工作簿 {path.name} 第 1 行表头缺少列：{'、'.join(missing)}。表头应为：{','.join(columns)}。"
+        )
+    index = {c: header.index(c) for c in columns}
+    for number, row in enumerate(sheet[1:], start=2):
+        values = {c: _cell_text(row[i]) if i < len(row) else "" for c, i in index.items()}
+        if any(values.values()):
+            yield number, values
+
+
 def _rows(path: Path, columns: Iterable[str]) -> Iterable[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 CSV file as dicts, with their 1-based line numbers; checks the header first."""
+    """Rows of a UTF-8 CSV file (or an .xlsx workbook) as dicts, with 1-based line numbers; header checked first."""
     columns = tuple(columns)
+    if path.suffix.lower() == ".xlsx":
+        yield from _xlsx_rows(path, columns)
+        return
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
