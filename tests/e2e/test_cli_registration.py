@@ -80,7 +80,7 @@ def _row(seq, **over):
 
 
 def test_template_import_and_refusal(jlexam):
-    out, env = _demo(jlexam)
+    _out, env = _demo(jlexam)
     code = _open_new_sitting(jlexam, env)
     template = jlexam.home / "template.xlsx"
     assert jlexam("roster-template", "--out", str(template), password=DEMO_PASSWORD, **env).code == 0

@@ -50,5 +50,5 @@ def test_bad_workbook_rows_are_named(tmp_path, rows, header, message):
 def test_corrupt_workbook(tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(ValidationError, match="另存为 .xlsx"):
+    with pytest.raises(ValidationError, match=r"另存为 \.xlsx"):
         load_occupations(path)
