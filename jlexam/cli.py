@@ -239,11 +239,12 @@ def _register_more() -> None:
 
 
 @cli.command()
-def gui() -> None:
+@pass_ctx
+def gui(c: Context) -> None:
     """打开桌面程序。"""
     from ui.app import main as gui_main
 
-    sys.exit(gui_main([]))
+    sys.exit(gui_main(["--db", c.db_url]))
 
 
 def main(argv: list[str] | None = None) -> int:

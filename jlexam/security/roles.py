@@ -55,6 +55,16 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "custody.record": (frozenset({E, S}), "登记试卷流转"),
     "custody.view": (frozenset({E, S}), "查看试卷流转记录"),
     "custody.keys": (frozenset({A, S}), "登记保密室钥匙保管人"),
+    "settings.view": (ALL, "查看系统设置"),
+    # Later stages (issues 5, 7-9) check these when they are built; the navigation already shows pages by them.
+    "arrangement.view": (frozenset({E, S}), "查看考场编排"),
+    "staff.view": (frozenset({E, S}), "查看考务人员"),
+    "tickets.view": (frozenset({E, S}), "查看准考证与签到"),
+    "scores.view": (frozenset({E, S}), "查看成绩"),
+    "publicity.view": (frozenset({E, S, D}), "查看成绩公示"),
+    "certificates.view": (frozenset({E, S, D}), "查看证书"),
+    "upload.view": (frozenset({S, D}), "查看数据上报"),
+    "archive.view": (frozenset({A, S, D}), "查看档案"),
 }
 
 

@@ -112,9 +112,10 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session (never committed)."""
+        # Closing (not rolling back) ends the transaction without expiring what was loaded, so the rows a
+        # query returns stay readable after the session is gone.
         with self._translate_errors(), Session(self.engine, expire_on_commit=False) as session:
             yield session
-            session.rollback()
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:

@@ -1,0 +1,2186 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="51"/>
+        <source>职业技能等级认定考务管理系统</source>
+        <translation>Vocational Skill Certification Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="126"/>
+        <location filename="../../ui/app.py" line="130"/>
+        <source>恢复备份</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="126"/>
+        <source>请输入备份中系统管理员的用户名：</source>
+        <translation>User name of an administrator in the backup:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="130"/>
+        <source>请输入该管理员的密码：</source>
+        <translation>Enter that administrator&apos;s password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="139"/>
+        <location filename="../../ui/app.py" line="235"/>
+        <source>恢复失败</source>
+        <translation>Restore failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="142"/>
+        <source>已从备份 %1 恢复。</source>
+        <translation>Restored from backup %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="144"/>
+        <source>原数据库文件保存为 %1。</source>
+        <translation>The previous database file was kept as %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="145"/>
+        <source>恢复完成</source>
+        <translation>Restore complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="145"/>
+        <source>请重新登录。</source>
+        <translation>Please log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="159"/>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="179"/>
+        <source>数据库版本过新</source>
+        <translation>Database too new</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="182"/>
+        <location filename="../../ui/app.py" line="184"/>
+        <source>创建数据库</source>
+        <translation>Create database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="183"/>
+        <source>数据库 %1 尚未初始化。是否现在创建数据库，并设置系统管理员？</source>
+        <translation>Database %1 is not initialised. Create the database now and set up the administrator?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="188"/>
+        <source>升级数据库</source>
+        <translation>Upgrade database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="189"/>
+        <source>数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。升级前会自动备份。</source>
+        <translation>Database %1 was created by an earlier version of jlexam and must be upgraded before use. It is backed up first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="190"/>
+        <source>备份并升级</source>
+        <translation>Back up and upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="204"/>
+        <source>密钥不可用</source>
+        <translation>Keys unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="211"/>
+        <source>无法打开数据库</source>
+        <translation>Cannot open the database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="221"/>
+        <location filename="../../ui/app.py" line="226"/>
+        <location filename="../../ui/app.py" line="229"/>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="221"/>
+        <source>选择要恢复的备份（最新的在最上面）：</source>
+        <translation>Choose the backup to restore (newest first):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="226"/>
+        <source>备份中系统管理员的用户名：</source>
+        <translation>User name of an administrator in the backup:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="229"/>
+        <source>该管理员的密码：</source>
+        <translation>That administrator&apos;s password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="249"/>
+        <source>密钥库不可用</source>
+        <translation>Keyring unavailable</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="27"/>
+        <location filename="../../ui/pages/audit.py" line="111"/>
+        <source>校验审计链</source>
+        <translation>Verify chain</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="28"/>
+        <source>重新计算每一条记录的哈希，检查是否有记录被改动或删除</source>
+        <translation>Recompute every record&apos;s hash to check whether any record was changed or deleted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="32"/>
+        <source>尚未校验。点击“校验审计链”检查审计记录是否完整。</source>
+        <translation>Not verified yet. Click &quot;Verify chain&quot; to check that the audit trail is intact.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="35"/>
+        <source>审计记录</source>
+        <translation>Audit events</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="41"/>
+        <source>按用户、操作、对象或摘要查询，例如：admin、登录、备份</source>
+        <translation>Search by user, action, object or summary, e.g. admin, login, backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="51"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="54"/>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="56"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="62"/>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="64"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="65"/>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="66"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="67"/>
+        <source>对象</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="68"/>
+        <source>摘要</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="70"/>
+        <source>没有符合条件的审计记录。</source>
+        <translation>No audit events match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="71"/>
+        <source>在结果中筛选（Ctrl+F）</source>
+        <translation>Filter the results (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="75"/>
+        <source>您的角色可以校验审计链，但不能查看审计记录明细。</source>
+        <translation>Your role may verify the audit chain but not view the audit events.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="103"/>
+        <source>查询审计记录</source>
+        <translation>Search audit events</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="112"/>
+        <source>正在重新计算每一条记录的哈希……</source>
+        <translation>Recomputing the hash of every record…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="120"/>
+        <source>%1：%2 条记录，完整无误。</source>
+        <translation>%1: %2 records, intact.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="124"/>
+        <source>%1：发现 %2 处问题——%3</source>
+        <translation>%1: %2 problem(s) found — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/audit.py" line="127"/>
+        <source>校验时间：%1</source>
+        <translation>Verified at: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Blockers</name>
+    <message>
+        <location filename="../../ui/blockers.py" line="28"/>
+        <source>尚未登记机构信息：请先在“机构”页面填写备案信息。</source>
+        <translation>The institution is not registered yet: fill in the filing on the &quot;Institution&quot; page first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blockers.py" line="37"/>
+        <source>尚未设置认定范围（职业、工种、等级）：报名只能在备案范围内进行（002 第十六条）。</source>
+        <translation>No scope set (occupations, work types, levels): registration is only allowed within the filed scope (002 §16).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blockers.py" line="40"/>
+        <source>机构信息有需要重新备案的变更（001 第八条）：完成重新备案后请在“机构”页面登记。</source>
+        <translation>The institution has changes that require re-filing (001 §8): record the re-filing on the &quot;Institution&quot; page once done.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blockers.py" line="43"/>
+        <source>尚无认定批次：创建认定批次后，这里会列出推进到下一步还缺少的事项。</source>
+        <translation>No sitting yet: once a sitting exists, this lists what is still missing for its next step.</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="105"/>
+        <source>未填写</source>
+        <translation>Not set</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="25"/>
+        <source>无法完成操作</source>
+        <translation>Cannot complete the operation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="28"/>
+        <source>依据：%1</source>
+        <translation>Rule: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="31"/>
+        <source>程序出错</source>
+        <translation>Program error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="32"/>
+        <source>发生了意外错误，本次操作没有完成。</source>
+        <translation>An unexpected error occurred; the operation was not completed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="33"/>
+        <source>请点击“复制详情”，把内容发给系统维护人员。已保存的数据不受影响。</source>
+        <translation>Click &quot;Copy details&quot; and send the text to your system maintainer. Saved data is not affected.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="36"/>
+        <source>复制详情</source>
+        <translation>Copy details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="39"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="179"/>
+        <source>初始设置 — 创建系统管理员</source>
+        <translation>First start — create the administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="179"/>
+        <source>创建系统管理员</source>
+        <translation>Create administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="181"/>
+        <source>这是一个新的数据库，还没有任何用户。请为系统管理员设置用户名和密码；其他人员的账户由管理员登录后在“设置 → 用户与角色”中添加。</source>
+        <translation>This is a new database without any users. Set the administrator&apos;s user name and password; the administrator adds everyone else&apos;s accounts under &quot;Settings → Users &amp; roles&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="183"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="185"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="186"/>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="187"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="187"/>
+        <source>至少 8 位，含字母和数字</source>
+        <translation>At least 8 characters, letters and digits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="188"/>
+        <source>再次输入密码</source>
+        <translation>Repeat password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="189"/>
+        <location filename="../../ui/login.py" line="212"/>
+        <location filename="../../ui/login.py" line="220"/>
+        <source>创建并登录</source>
+        <translation>Create and log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="191"/>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="195"/>
+        <source>数据库：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="201"/>
+        <source>两次输入的密码不一致，请重新输入。</source>
+        <translation>The two passwords do not match. Please enter them again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="212"/>
+        <source>正在创建……</source>
+        <translation>Creating…</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderBar</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="85"/>
+        <source>职业技能等级认定考务管理系统</source>
+        <translation>Vocational Skill Certification Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="87"/>
+        <source>尚未登记机构信息</source>
+        <translation>Institution not registered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="94"/>
+        <source>当前认定批次</source>
+        <translation>Current sitting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="100"/>
+        <source>切换当前认定批次（Ctrl+B）</source>
+        <translation>Switch the current sitting (Ctrl+B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="120"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="122"/>
+        <source>锁定屏幕（Ctrl+L）</source>
+        <translation>Lock screen (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="123"/>
+        <source>退出登录</source>
+        <translation>Log out</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionPage</name>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="55"/>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="56"/>
+        <source>职业院校</source>
+        <translation>Vocational school</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="57"/>
+        <source>高等学校</source>
+        <translation>University</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="58"/>
+        <source>社会培训评价组织</source>
+        <translation>Social training-assessment organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="203"/>
+        <location filename="../../ui/pages/institution.py" line="534"/>
+        <source>保存机构信息</source>
+        <translation>Save institution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="204"/>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="212"/>
+        <source>正在读取机构信息……</source>
+        <translation>Reading the institution…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="216"/>
+        <source>登记已重新备案…</source>
+        <translation>Record re-filing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="238"/>
+        <source>备案信息</source>
+        <translation>Filing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="244"/>
+        <source>与备案文件一致的机构全称</source>
+        <translation>The institution&apos;s full name as on the filing documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="247"/>
+        <source>18 位，见营业执照或登记证书</source>
+        <translation>18 characters, see the business licence or registration certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="265"/>
+        <source>机构名称</source>
+        <translation>Institution name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="266"/>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="267"/>
+        <source>机构类型</source>
+        <translation>Institution kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="268"/>
+        <source>注册地址</source>
+        <translation>Registered address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="269"/>
+        <source>法定代表人</source>
+        <translation>Legal representative</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="270"/>
+        <source>联系人</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="271"/>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="272"/>
+        <source>备案编号</source>
+        <translation>Filing number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="274"/>
+        <source>带 ⚑ 的项目变更后需要向省人社厅重新备案（001 第八条）；认定考点和认定范围的变更同样需要。</source>
+        <translation>Items marked ⚑ require re-filing with the provincial department when changed (001 §8); so do changes of exam sites and scope.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="292"/>
+        <source>变更需要重新备案（001 第八条）</source>
+        <translation>A change requires re-filing (001 §8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="296"/>
+        <source>备案有效期</source>
+        <translation>Filing validity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="301"/>
+        <source>不填写时按备案日期起 3 年计算（001 第七条）</source>
+        <translation>If empty: 3 years from the filing date (001 §7)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="302"/>
+        <source>备案日期</source>
+        <translation>Filed on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="303"/>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="314"/>
+        <source>证书编号规则</source>
+        <translation>Certificate numbering</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="318"/>
+        <source>Y（用人单位、院校）</source>
+        <translation>Y (employer, school)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="319"/>
+        <source>S（社会培训评价组织）</source>
+        <translation>S (social training-assessment organisation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="326"/>
+        <source>第 1 位 机构类别</source>
+        <translation>Position 1 category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="326"/>
+        <source>第 2-5 位 机构代码</source>
+        <translation>Positions 2-5 institution code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="326"/>
+        <source>第 6-7 位 省份代码</source>
+        <translation>Positions 6-7 province code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="327"/>
+        <source>第 8-13 位 考点序号</source>
+        <translation>Positions 8-13 site serial</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="344"/>
+        <source>认定范围（职业 × 工种 × 等级）</source>
+        <translation>Scope (occupation × work type × level)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="345"/>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="346"/>
+        <source>删除所选</source>
+        <translation>Delete selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="347"/>
+        <location filename="../../ui/pages/institution.py" line="618"/>
+        <source>保存认定范围</source>
+        <translation>Save scope</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="348"/>
+        <location filename="../../ui/pages/institution.py" line="638"/>
+        <source>更新职业目录</source>
+        <translation>Update occupation catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="349"/>
+        <source>导入随程序附带的《职业分类大典（2022年版）》职业目录</source>
+        <translation>Import the occupation catalogue (Occupational Classification 2022) shipped with the program</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="352"/>
+        <source>报名只能在备案的认定范围内进行（002 第十六条）。首次登记的范围属于备案本身；之后的修改需要重新备案。</source>
+        <translation>Registration is only allowed within the filed scope (002 §16). The first scope is part of the filing itself; later changes require re-filing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="359"/>
+        <source>职业编码</source>
+        <translation>Occupation code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="360"/>
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="361"/>
+        <source>工种</source>
+        <translation>Work type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="361"/>
+        <source>（无工种）</source>
+        <translation>(no work type)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="362"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="364"/>
+        <source>尚未设置认定范围。点击“添加…”选择职业、工种和等级。</source>
+        <translation>No scope yet. Click &quot;Add…&quot; to choose occupations, work types and levels.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="389"/>
+        <source>读取机构信息</source>
+        <translation>Read institution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="395"/>
+        <source>尚未登记机构信息。请按备案文件填写下列信息并保存。</source>
+        <translation>The institution is not registered yet. Fill in the fields below from the filing documents and save.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="434"/>
+        <source>· 认定范围或考点已变更</source>
+        <translation>· Scope or exam sites changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="435"/>
+        <source>以下变更需要向省人社厅重新备案（001 第八条）：
+%1</source>
+        <translation>The following changes require re-filing with the provincial department (001 §8):
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="483"/>
+        <source>已修改：保存后将标记为需要重新备案。</source>
+        <translation>Changed: will be marked as requiring re-filing when saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="490"/>
+        <source>未填写有效期：按备案日期起 3 年计算，至 %1。</source>
+        <translation>Validity not set: 3 years from the filing date, until %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="495"/>
+        <source>备案有效期为 3 年（001 第七条），应在到期前 3 个月申请续期（001 第九条）。</source>
+        <translation>A filing is valid for 3 years (001 §7); apply for renewal 3 months before it expires (001 §9).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="506"/>
+        <source>示例（今年发证的三级/高级工第 1 本）：%1</source>
+        <translation>Example (first 三级/高级工 certificate issued this year): %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="518"/>
+        <source>请填写 18 位统一社会信用代码。</source>
+        <translation>Enter the 18-character unified social credit code.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="527"/>
+        <source>需要重新备案</source>
+        <translation>Re-filing required</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="528"/>
+        <source>%1 的变更需要向省人社厅重新备案（001 第八条）。保存后，机构将被标记为“需重新备案”，直到登记完成重新备案。是否保存？</source>
+        <translation>Changes to %1 require re-filing with the provincial Human Resources and Social Security Department (001 §8). After saving, the institution will be marked &quot;re-filing due&quot; until the re-filing is recorded. Save?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="530"/>
+        <location filename="../../ui/pages/institution.py" line="615"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="544"/>
+        <source>机构信息已保存。</source>
+        <translation>Institution saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="562"/>
+        <source>登记已重新备案</source>
+        <translation>Record re-filing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="566"/>
+        <source>请填写省人社厅受理重新备案的日期。登记后，“需重新备案”的标记将被清除。</source>
+        <translation>Enter the date the provincial department accepted the re-filing. The &quot;re-filing due&quot; flag is then cleared.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="567"/>
+        <source>重新备案日期</source>
+        <translation>Re-filed on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="569"/>
+        <source>登记</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="570"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="577"/>
+        <source>登记重新备案</source>
+        <translation>Record re-filing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="588"/>
+        <source>职业目录为空</source>
+        <translation>Occupation catalogue empty</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="588"/>
+        <source>请先点击“更新职业目录”导入职业分类大典的职业目录。</source>
+        <translation>Click &quot;Update occupation catalogue&quot; first to import the occupations of the classification.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="610"/>
+        <source>请先保存机构信息</source>
+        <translation>Save the institution first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="610"/>
+        <source>请先填写并保存备案信息，再设置认定范围。</source>
+        <translation>Fill in and save the filing first, then set the scope.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="613"/>
+        <source>修改认定范围</source>
+        <translation>Change scope</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="614"/>
+        <source>认定范围的变更需要向省人社厅重新备案（001 第八条）。保存后机构将被标记为“需重新备案”。是否保存？</source>
+        <translation>Changes of scope require re-filing with the provincial department (001 §8). After saving, the institution will be marked &quot;re-filing due&quot;. Save?</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="231"/>
+        <source>已锁定 — 职业技能等级认定考务管理系统</source>
+        <translation>Locked — Vocational Skill Certification Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="231"/>
+        <source>屏幕已锁定</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="234"/>
+        <source>超过 15 分钟没有操作，为保护考生信息，程序已锁定。请输入 %1（%2）的密码解锁。</source>
+        <translation>No activity for 15 minutes: the program was locked to protect candidates&apos; data. Enter the password of %1 (%2) to unlock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="236"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="237"/>
+        <location filename="../../ui/login.py" line="260"/>
+        <location filename="../../ui/login.py" line="269"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="239"/>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="244"/>
+        <source>数据库：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="257"/>
+        <source>请输入密码。</source>
+        <translation>Enter the password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="260"/>
+        <source>正在验证……</source>
+        <translation>Verifying…</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="135"/>
+        <source>登录 — 职业技能等级认定考务管理系统</source>
+        <translation>Log in — Vocational Skill Certification Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="135"/>
+        <source>用户登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="137"/>
+        <source>请使用系统管理员为您开设的账户登录。连续输错 5 次密码，账户将被锁定 15 分钟。</source>
+        <translation>Log in with the account your administrator set up. After 5 wrong passwords in a row the account is locked for 15 minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="138"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="138"/>
+        <source>例如：zhangsan</source>
+        <translation>e.g. zhangsan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="139"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="141"/>
+        <location filename="../../ui/login.py" line="158"/>
+        <location filename="../../ui/login.py" line="164"/>
+        <location filename="../../ui/login.py" line="169"/>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="144"/>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="147"/>
+        <source>数据库：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="155"/>
+        <source>请输入用户名和密码。</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="158"/>
+        <source>正在登录……</source>
+        <translation>Logging in…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="136"/>
+        <source>职业技能等级认定考务管理系统</source>
+        <translation>Vocational Skill Certification Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="173"/>
+        <source>数据库：%1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="272"/>
+        <source>无法读取认定批次</source>
+        <translation>Cannot read sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="278"/>
+        <source>无法读取认定批次：%1</source>
+        <translation>Cannot read sittings: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="287"/>
+        <source>无认定批次</source>
+        <translation>No sitting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="314"/>
+        <source>批次状态</source>
+        <translation>Sitting state</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="324"/>
+        <source>尚未登记机构信息</source>
+        <translation>Institution not registered</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <location filename="../../ui/navigation.py" line="43"/>
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="44"/>
+        <source>备案信息、统一社会信用代码、证书编号规则、备案有效期和认定范围。</source>
+        <translation>Filing, unified social credit code, certificate numbering, filing validity and scope.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="46"/>
+        <source>认定批次</source>
+        <translation>Sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="47"/>
+        <source>创建认定批次，发布认定公告（时间、职业、等级、条件和收费），推进批次状态。</source>
+        <translation>Create sittings, publish the announcement (time, occupations, levels, conditions and fees), advance the sitting&apos;s state.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="49"/>
+        <source>报名审核</source>
+        <translation>Registration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="50"/>
+        <source>导入报名名册，核对身份证件，按申报条件审核资格并保存证明材料。</source>
+        <translation>Import the registration roster, check ID documents, review eligibility against the conditions and keep the evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="52"/>
+        <source>考场编排</source>
+        <translation>Seat plans</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="53"/>
+        <source>登记考点与考场（含视频监控），按场次编排座位，锁定编排。</source>
+        <translation>Register exam sites and rooms (with video surveillance), assign seats per session, lock the arrangement.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="55"/>
+        <source>考务人员</source>
+        <translation>Exam office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="56"/>
+        <source>确定主考、监考员、考评员和质量督导员，核对配比与资格，记录考务会。</source>
+        <translation>Fix the chief examiner, invigilators, assessors and supervisors; check ratios and qualifications; record the briefing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="58"/>
+        <source>试卷流转</source>
+        <translation>Paper custody</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="59"/>
+        <source>试卷的印刷、封装、保管、运送、启封和回收，每一步都留痕并链式校验。</source>
+        <translation>Printing, sealing, storing, transporting, opening and collecting papers; every step is recorded and hash-chained.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="61"/>
+        <source>准考证与签到</source>
+        <translation>Tickets &amp; check-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="62"/>
+        <source>打印带签名二维码的准考证；考试当天扫码签到，登记缺考、违纪和突发事件。</source>
+        <translation>Print admission tickets with signed QR codes; scan at check-in on the exam day, record absences, misconduct and incidents.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="64"/>
+        <source>成绩</source>
+        <translation>Scores</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="65"/>
+        <source>双人录入各科成绩，核对差异，计算是否合格。</source>
+        <translation>Enter every score twice by two clerks, reconcile differences, compute pass or fail.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="67"/>
+        <source>公示</source>
+        <translation>Publicity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="68"/>
+        <source>成绩公示不少于 5 个工作日，登记和答复异议与复核。</source>
+        <translation>Publish results for at least 5 working days; record and answer objections and re-checks.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="70"/>
+        <source>证书</source>
+        <translation>Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="71"/>
+        <source>生成证书编号，套打空白证书，管理空白证书台账，补发与更正。</source>
+        <translation>Generate certificate numbers, print on blank certificates, keep the blank stock ledger, reissue and correct.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="73"/>
+        <source>数据上报</source>
+        <translation>Data upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="74"/>
+        <source>按平台模板导出成绩和证书数据，签名打包，30 个工作日内上报并登记回执。</source>
+        <translation>Export results and certificates by the platform template, sign the batch, upload within 30 working days and record the receipt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="76"/>
+        <source>档案</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="77"/>
+        <source>整理认定全过程资料归档，纸质保存 3 年、电子保存 5 年。</source>
+        <translation>Archive the records of every sitting: paper kept 3 years, electronic 5 years.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="79"/>
+        <source>审计</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="80"/>
+        <source>查询每一次操作的审计记录，校验审计链是否被篡改。</source>
+        <translation>Search the audit trail of every action; verify that the audit chain was not tampered with.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="82"/>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="83"/>
+        <source>数据库与备份、密钥、节假日、打印机校准、界面语言、用户与角色。</source>
+        <translation>Database and backups, keys, holidays, printer calibration, language, users and roles.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="122"/>
+        <source>功能导航</source>
+        <translation>Navigation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="131"/>
+        <source>认定流程</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="131"/>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="140"/>
+        <source>（本阶段尚未开发）</source>
+        <translation>(stage not built yet)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="144"/>
+        <source>版本 %1</source>
+        <translation>Version %1</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <location filename="../../ui/pages/base.py" line="47"/>
+        <location filename="../../ui/pages/base.py" line="81"/>
+        <source>下一步的阻碍</source>
+        <translation>What blocks the next step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="78"/>
+        <source>认定批次 %1（%2）推进到下一步的阻碍</source>
+        <translation>What blocks sitting %1 (%2) from its next step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="83"/>
+        <source>没有阻碍下一步的问题。</source>
+        <translation>Nothing blocks the next step.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="92"/>
+        <source>另有 %1 项，请在相应页面查看。</source>
+        <translation>%1 more; see the pages concerned.</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="79"/>
+        <source>预览 — %1</source>
+        <translation>Preview — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="89"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="90"/>
+        <source>打印（Ctrl+P）</source>
+        <translation>Print (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="91"/>
+        <source>另存为…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="92"/>
+        <source>另存为（Ctrl+S）</source>
+        <translation>Save as (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="95"/>
+        <source>适合宽度</source>
+        <translation>Fit width</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="96"/>
+        <source>整页</source>
+        <translation>Whole page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="102"/>
+        <source>页码</source>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="132"/>
+        <source>无法打开文件：%1</source>
+        <translation>Cannot open file: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="135"/>
+        <source>/ 共 %1 页</source>
+        <translation>/ %1 pages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="147"/>
+        <source>打印 %1</source>
+        <translation>Print %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="162"/>
+        <source>另存为</source>
+        <translation>Save as</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="163"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pdf_preview.py" line="173"/>
+        <source>无法保存到 %1：%2。请换一个文件夹或检查磁盘空间。</source>
+        <translation>Cannot save to %1: %2. Choose another folder or check the free disk space.</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderPage</name>
+    <message>
+        <location filename="../../ui/pages/placeholder.py" line="17"/>
+        <source>本阶段尚未开发</source>
+        <translation>This stage is not built yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/placeholder.py" line="19"/>
+        <source>“%1”功能将在后续版本中提供。届时本页面将用于：%2</source>
+        <translation>&quot;%1&quot; will be available in a later version. This page will then be used to: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/placeholder.py" line="23"/>
+        <source>在此之前，请按现行纸质流程办理本阶段的工作；已登记的机构信息、用户和审计记录不受影响。</source>
+        <translation>Until then, handle this stage with the current paper procedure; the institution data, users and audit trail already recorded are not affected.</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/navigation.py" line="96"/>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="97"/>
+        <source>考务人员</source>
+        <translation>Exam office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="98"/>
+        <source>主考/质量督导</source>
+        <translation>Chief examiner / Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/navigation.py" line="99"/>
+        <source>数据员</source>
+        <translation>Data clerk</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeDialog</name>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="120"/>
+        <source>添加认定范围</source>
+        <translation>Add scope</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="136"/>
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="137"/>
+        <source>工种</source>
+        <translation>Work type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="141"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="147"/>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="148"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="172"/>
+        <source>（无工种）</source>
+        <translation>(no work type)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="183"/>
+        <source>请选择职业。</source>
+        <translation>Choose an occupation.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/institution.py" line="186"/>
+        <source>请至少选择一个等级。</source>
+        <translation>Choose at least one level.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="153"/>
+        <source>数据库与备份</source>
+        <translation>Database &amp; backups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="154"/>
+        <source>密钥</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="156"/>
+        <source>节假日</source>
+        <translation>Holidays</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="157"/>
+        <source>打印机校准</source>
+        <translation>Printer calibration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="158"/>
+        <source>语言与密码</source>
+        <translation>Language &amp; password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="160"/>
+        <location filename="../../ui/pages/settings.py" line="602"/>
+        <location filename="../../ui/pages/settings.py" line="644"/>
+        <source>用户与角色</source>
+        <translation>Users &amp; roles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="168"/>
+        <source>数据库位置</source>
+        <translation>Database location</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="173"/>
+        <source>本机 SQLite 数据库文件</source>
+        <translation>Local SQLite database file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="173"/>
+        <source>PostgreSQL 数据库服务器（多台电脑共用）</source>
+        <translation>PostgreSQL database server (shared by several PCs)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="174"/>
+        <source>当前数据库</source>
+        <translation>Current database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="175"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="177"/>
+        <source>更换数据库…</source>
+        <translation>Change database…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="178"/>
+        <source>选择另一个 SQLite 文件，或填写 PostgreSQL 服务器地址；下次启动时生效</source>
+        <translation>Choose another SQLite file or enter a PostgreSQL server address; takes effect at the next start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="182"/>
+        <source>多台电脑共用时，请使用 PostgreSQL 服务器，地址形如 postgresql://用户名:密码@服务器:5432/jlexam。更换后需要重新启动程序。</source>
+        <translation>For several PCs, use a PostgreSQL server, address like postgresql://user:password@server:5432/jlexam. Restart the program after changing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="190"/>
+        <source>备份</source>
+        <translation>Backups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="191"/>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="192"/>
+        <source>从所选备份恢复…</source>
+        <translation>Restore from selected backup…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="195"/>
+        <source>程序在启动、退出以及每次批量或不可撤销的操作之前自动备份；保留最近 20 份，以及最近 30 天每天最新的一份。</source>
+        <translation>The database is backed up automatically at start, at exit and before every bulk or irreversible operation; the newest 20 are kept, plus the newest of each day for 30 days.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="199"/>
+        <source>备份时间</source>
+        <translation>Backup time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="200"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="201"/>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="203"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="205"/>
+        <source>还没有备份。</source>
+        <translation>No backups yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="211"/>
+        <source>PostgreSQL 数据库由服务器管理员用 pg_dump 备份；这里没有本机备份。</source>
+        <translation>A PostgreSQL database is backed up by the server administrator with pg_dump; there are no local backups here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="220"/>
+        <location filename="../../ui/pages/settings.py" line="236"/>
+        <source>更换数据库</source>
+        <translation>Change database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="220"/>
+        <source>新的数据库在哪里？</source>
+        <translation>Where is the new database?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="221"/>
+        <location filename="../../ui/pages/settings.py" line="224"/>
+        <source>本机文件（SQLite）</source>
+        <translation>Local file (SQLite)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="221"/>
+        <source>数据库服务器（PostgreSQL）</source>
+        <translation>Database server (PostgreSQL)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="225"/>
+        <source>选择数据库文件</source>
+        <translation>Choose database file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="226"/>
+        <source>jlexam 数据库 (*.sqlite)</source>
+        <translation>jlexam database (*.sqlite)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="229"/>
+        <source>数据库服务器</source>
+        <translation>Database server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="229"/>
+        <source>PostgreSQL 地址：</source>
+        <translation>PostgreSQL address:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="236"/>
+        <source>下次启动时将使用：%1</source>
+        <translation>Will be used at the next start: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="252"/>
+        <source>备份数据库</source>
+        <translation>Back up database</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="253"/>
+        <source>正在备份数据库……</source>
+        <translation>Backing up the database…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="254"/>
+        <source>已备份到 %1</source>
+        <translation>Backed up to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="259"/>
+        <location filename="../../ui/pages/settings.py" line="261"/>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="259"/>
+        <source>请先在列表中选择一份备份。</source>
+        <translation>Select a backup in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="262"/>
+        <source>将用 %1 的备份替换当前数据库。备份之后所做的全部更改都会丢失（当前文件会另存一份）。恢复后需要重新登录。</source>
+        <translation>The current database will be replaced by the backup of %1. Every change made after that backup will be lost (the current file is kept aside). You will have to log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="264"/>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="274"/>
+        <source>密钥环</source>
+        <translation>Keyring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="275"/>
+        <source>正在检查……</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="277"/>
+        <source>考生证件号码等个人信息加密保存，数据密钥保存在本机密钥环中；准考证和证书上的二维码用签名密钥签名。重装电脑前请导出密钥恢复文件并妥善保管，否则加密的个人信息将无法读取。</source>
+        <translation>Personal data such as ID numbers is stored encrypted; the data key is kept in this PC&apos;s keyring, and the QR codes on tickets and certificates are signed with the signing key. Export a key recovery file and keep it safe before reinstalling the PC, or the encrypted personal data cannot be read.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="281"/>
+        <source>导出签名公钥…</source>
+        <translation>Export signing public key…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="282"/>
+        <source>导出密钥恢复文件…</source>
+        <translation>Export key recovery file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="283"/>
+        <source>导入密钥恢复文件…</source>
+        <translation>Import key recovery file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="304"/>
+        <location filename="../../ui/pages/settings.py" line="309"/>
+        <location filename="../../ui/pages/settings.py" line="310"/>
+        <source>导出签名公钥</source>
+        <translation>Export signing public key</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="305"/>
+        <source>PEM 文件 (*.pem)</source>
+        <translation>PEM files (*.pem)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="311"/>
+        <source>已导出公钥（密钥编号 %1）到 %2。</source>
+        <translation>Public key (key id %1) exported to %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="314"/>
+        <location filename="../../ui/pages/settings.py" line="325"/>
+        <location filename="../../ui/pages/settings.py" line="326"/>
+        <source>导出密钥恢复文件</source>
+        <translation>Export key recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="315"/>
+        <source>请设定保护恢复文件的口令（至少 8 个字符）。没有这个口令，恢复文件无法使用；请把口令和文件分开保管。</source>
+        <translation>Set a passphrase to protect the recovery file (at least 8 characters). Without it the file is useless; keep the passphrase and the file apart.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="319"/>
+        <source>保存密钥恢复文件</source>
+        <translation>Save key recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="320"/>
+        <source>密钥恢复文件 (*.recovery)</source>
+        <translation>Key recovery files (*.recovery)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="326"/>
+        <source>已保存到 %1。</source>
+        <translation>Saved to %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="329"/>
+        <source>选择密钥恢复文件</source>
+        <translation>Choose key recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="330"/>
+        <source>密钥恢复文件 (*.recovery);;所有文件 (*)</source>
+        <translation>Key recovery files (*.recovery);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="333"/>
+        <source>导入密钥恢复文件</source>
+        <translation>Import key recovery file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="333"/>
+        <source>请输入导出时设定的口令。</source>
+        <translation>Enter the passphrase set at export.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="341"/>
+        <source>覆盖现有密钥</source>
+        <translation>Overwrite current keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="342"/>
+        <source>覆盖后，用现有密钥加密的数据将无法读取。确定要覆盖吗？</source>
+        <translation>After overwriting, data encrypted with the current keys can no longer be read. Overwrite?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="342"/>
+        <source>覆盖</source>
+        <translation>Overwrite</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="344"/>
+        <location filename="../../ui/pages/settings.py" line="348"/>
+        <location filename="../../ui/pages/settings.py" line="350"/>
+        <source>导入密钥</source>
+        <translation>Import keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="350"/>
+        <source>密钥已导入。</source>
+        <translation>Keys imported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="354"/>
+        <source>节假日调整</source>
+        <translation>Holiday changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="363"/>
+        <location filename="../../ui/pages/settings.py" line="381"/>
+        <source>休息日</source>
+        <translation>Day off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="364"/>
+        <source>工作日（调休上班）</source>
+        <translation>Working day (adjusted)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="366"/>
+        <source>说明，例如：国务院办公厅通知 国办发明电〔2025〕7号</source>
+        <translation>Note, e.g. General Office of the State Council notice 国办发明电〔2025〕7号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="367"/>
+        <source>添加调整</source>
+        <translation>Add change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="368"/>
+        <source>删除所选</source>
+        <translation>Delete selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="369"/>
+        <location filename="../../ui/pages/settings.py" line="379"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="380"/>
+        <source>星期</source>
+        <translation>Weekday</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="381"/>
+        <source>调整为</source>
+        <translation>Changed to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="381"/>
+        <source>工作日</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="382"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="384"/>
+        <source>没有调整。工作日按随程序附带的国务院节假日安排计算。</source>
+        <translation>No changes. Working days follow the State Council holiday schedule shipped with the program.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="402"/>
+        <source>（仅随程序附带的年份）</source>
+        <translation>(only the bundled years)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="403"/>
+        <source>已录入节假日安排的年份：%1。调整优先于随程序附带的国务院安排，用于计算公示期、上报期限等工作日。</source>
+        <translation>Years with an entered holiday schedule: %1. Changes take precedence over the bundled State Council schedule and are used for working-day deadlines such as publicity and upload.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="410"/>
+        <source>保存节假日调整</source>
+        <translation>Save holiday change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="418"/>
+        <location filename="../../ui/pages/settings.py" line="426"/>
+        <source>删除调整</source>
+        <translation>Delete change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="418"/>
+        <source>删除 %1 的调整？</source>
+        <translation>Delete the change on %1?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="418"/>
+        <location filename="../../ui/pages/settings.py" line="517"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="430"/>
+        <source>打印机校准偏移</source>
+        <translation>Printer calibration offsets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="431"/>
+        <source>在空白证书等预印纸张上套打时，每台打印机的进纸位置略有不同。先打印校准页，量出红色十字到纸边的实际距离，与 20 毫米的差值就是偏移：向右、向下为正，范围 ±20 毫米。</source>
+        <translation>When printing on pre-printed forms such as blank certificates, every printer feeds paper slightly differently. Print the calibration page, measure the distance from the red crosses to the paper edge; the difference from 20 mm is the offset: right and down are positive, within ±20 mm.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="439"/>
+        <source>选择或输入打印机名称</source>
+        <translation>Choose or type a printer name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="448"/>
+        <source> 毫米</source>
+        <translation> mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="452"/>
+        <location filename="../../ui/pages/settings.py" line="469"/>
+        <source>打印机</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="453"/>
+        <source>水平偏移（X，向右为正）</source>
+        <translation>Horizontal offset (X, right is positive)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="454"/>
+        <source>垂直偏移（Y，向下为正）</source>
+        <translation>Vertical offset (Y, down is positive)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="457"/>
+        <location filename="../../ui/pages/settings.py" line="510"/>
+        <source>保存偏移</source>
+        <translation>Save offset</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="458"/>
+        <source>删除所选校准</source>
+        <translation>Delete selected calibration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="459"/>
+        <source>打印校准页…</source>
+        <translation>Print calibration page…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="470"/>
+        <source>水平偏移（毫米）</source>
+        <translation>Horizontal offset (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="471"/>
+        <source>垂直偏移（毫米）</source>
+        <translation>Vertical offset (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="473"/>
+        <source>还没有校准过的打印机。未校准的打印机按零偏移打印。</source>
+        <translation>No calibrated printers yet. Printers without calibration print without offset.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="516"/>
+        <location filename="../../ui/pages/settings.py" line="521"/>
+        <source>删除校准</source>
+        <translation>Delete calibration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="516"/>
+        <source>删除打印机 %1 的校准偏移？</source>
+        <translation>Delete the calibration offset of printer %1?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="530"/>
+        <source>打印机校准页</source>
+        <translation>Printer calibration page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="534"/>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="541"/>
+        <source>应用</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="548"/>
+        <source>规则检查给出的提示信息始终使用中文，以便与法规原文一致。</source>
+        <translation>Messages from the rule checks are always in Chinese, as in the regulations.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="550"/>
+        <source>修改我的密码</source>
+        <translation>Change my password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="558"/>
+        <source>原密码</source>
+        <translation>Old password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="559"/>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="560"/>
+        <source>再次输入新密码</source>
+        <translation>Repeat new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="565"/>
+        <location filename="../../ui/pages/settings.py" line="589"/>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="581"/>
+        <source>两次输入的新密码不一致。</source>
+        <translation>The two new passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="589"/>
+        <source>密码已修改，下次登录时请使用新密码。</source>
+        <translation>Password changed. Use the new password next time you log in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="603"/>
+        <source>新建用户…</source>
+        <translation>New user…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="604"/>
+        <source>修改角色…</source>
+        <translation>Change roles…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="605"/>
+        <location filename="../../ui/pages/settings.py" line="675"/>
+        <source>停用/启用</source>
+        <translation>Disable/Enable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="606"/>
+        <location filename="../../ui/pages/settings.py" line="681"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="607"/>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="612"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="613"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="614"/>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="615"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="615"/>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="615"/>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="617"/>
+        <source>锁定至</source>
+        <translation>Locked until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="618"/>
+        <source>最近登录</source>
+        <translation>Last login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="620"/>
+        <source>没有用户。</source>
+        <translation>No users.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="624"/>
+        <source>系统管理员：用户、密钥、设置、备份；考务人员：批次、报名、编排、考务、录分；主考/质量督导：审批、锁定、启封见证、发证、公示与异议；数据员：数据上报与档案导出。</source>
+        <translation>Administrator: users, keys, settings, backups; Exam office: sittings, registration, arrangement, staff, scores; Chief examiner/Supervisor: approvals, locking, witnessing paper opening, certificates, publicity and objections; Data clerk: data upload and archive export.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="644"/>
+        <source>请先在列表中选择一位用户。</source>
+        <translation>Select a user in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="654"/>
+        <source>新建用户</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="664"/>
+        <source>修改角色</source>
+        <translation>Change roles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="670"/>
+        <source>停用用户</source>
+        <translation>Disable user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="671"/>
+        <source>停用 %1 后，该用户将不能登录。</source>
+        <translation>After %1 is disabled, this user can no longer log in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="672"/>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="687"/>
+        <location filename="../../ui/pages/settings.py" line="692"/>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="688"/>
+        <source>为 %1 设置新密码（至少 8 位，含字母和数字）：</source>
+        <translation>Set a new password for %1 (at least 8 characters, letters and digits):</translation>
+    </message>
+</context>
+<context>
+    <name>SittingState</name>
+    <message>
+        <location filename="../../ui/sittings.py" line="13"/>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="14"/>
+        <source>报名中</source>
+        <translation>Registration open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="15"/>
+        <source>报名截止</source>
+        <translation>Registration closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="16"/>
+        <source>已编排</source>
+        <translation>Arranged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="17"/>
+        <source>已发准考证</source>
+        <translation>Tickets issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="18"/>
+        <source>已考试</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="19"/>
+        <source>已评分</source>
+        <translation>Marked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="20"/>
+        <source>公示中</source>
+        <translation>In publicity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="21"/>
+        <source>成绩确定</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="22"/>
+        <source>已发证</source>
+        <translation>Certified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="23"/>
+        <source>已上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sittings.py" line="24"/>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+</context>
+<context>
+    <name>Tables</name>
+    <message>
+        <location filename="../../ui/tables.py" line="250"/>
+        <source>输入关键字筛选（Ctrl+F）</source>
+        <translation>Type to filter (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tables.py" line="262"/>
+        <source>暂无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tables.py" line="297"/>
+        <source>显示 %1 / 共 %2 条</source>
+        <translation>Showing %1 of %2 rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tables.py" line="300"/>
+        <source>共 %1 条</source>
+        <translation>%1 rows</translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <location filename="../../ui/tasks.py" line="125"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks.py" line="139"/>
+        <source>正在取消……</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks.py" line="206"/>
+        <source>请稍候</source>
+        <translation>Please wait</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="108"/>
+        <source>新建用户</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="108"/>
+        <source>修改角色 — %1</source>
+        <translation>Change roles — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="114"/>
+        <source>至少 8 位，含字母和数字</source>
+        <translation>At least 8 characters, letters and digits</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="116"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="117"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="118"/>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="129"/>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="131"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="132"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Widgets</name>
+    <message>
+        <location filename="../../ui/widgets.py" line="91"/>
+        <source>此操作无法撤销。</source>
+        <translation>This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="94"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="107"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>_BrandPanel</name>
+    <message>
+        <location filename="../../ui/login.py" line="47"/>
+        <source>职业技能等级认定
+考务管理系统</source>
+        <translation>Vocational Skill Certification
+Exam Office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="49"/>
+        <source>报名审核 · 考场编排 · 成绩公示 · 证书发放 · 数据上报</source>
+        <translation>Registration · Seat plans · Result publicity · Certificates · Data upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="52"/>
+        <source>吉林省职业技能等级认定 · 离线单机版</source>
+        <translation>Jilin vocational skill certification · offline edition</translation>
+    </message>
+</context>
+<context>
+    <name>_FormDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="128"/>
+        <source>出现意外错误：%1</source>
+        <translation>Unexpected error: %1</translation>
+    </message>
+</context>
+<context>
+    <name>_PassphraseDialog</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="80"/>
+        <source>口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="84"/>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="89"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="90"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="98"/>
+        <source>两次输入的口令不一致。</source>
+        <translation>The two passphrases do not match.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,266 @@
+"""Start the desktop application: ``jlexam-gui [--db URL] [--keyring SPEC] [--lang zh_CN|en]``.
+
+Order of events: high-DPI policy, QApplication, fonts and style, translations, the keyring, the database
+(upgrade, create, or restore from a backup when needed), the login (or the first admin), the main window.
+``--db`` and ``--keyring`` default to the environment variables the command line uses (JLEXAM_DB,
+JLEXAM_KEYRING with JLEXAM_KEYRING_PASSPHRASE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from jlexam.errors import JlexamError, StorageError
+from jlexam.services.base import Actor, forget_keystores
+from jlexam.store.database import Database, default_url
+from ui import i18n
+from ui.errors import show_error
+from ui.login import FirstAdminDialog, LoginDialog
+from ui.main_window import MainWindow
+from ui.style import apply_style, high_dpi
+
+ORGANIZATION = "jlexam"
+APPLICATION = "jlexam"
+
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="jlexam-gui", description="职业技能等级认定考务管理系统")
+    parser.add_argument("--db", default=os.environ.get("JLEXAM_DB"), help="数据库 URL 或 SQLite 文件路径")
+    parser.add_argument("--keyring", default=os.environ.get("JLEXAM_KEYRING"),
+                        help="密钥库：留空为系统密钥库；file:<路径> 为口令加密的文件密钥库")
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default=None, help="界面语言")
+    args, _unknown = parser.parse_known_args(argv)  # Qt's own options (-platform ...) pass through
+    return args
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    high_dpi()
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication([sys.argv[0] if sys.argv else "jlexam-gui", *(argv or [])])
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "职业技能等级认定考务管理系统"))
+    apply_style(app)
+    return app
+
+
+class Application(QObject):
+    """Owns the database and the window; logs in again after logout, a restore or a language change."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.window: MainWindow | None = None
+        self.exit_code = 0
+        self.last_username = ""
+
+    def start(self) -> bool:
+        actor = self._first_actor()
+        if actor is None:
+            return False
+        self.show_window(actor)
+        return True
+
+    def _first_actor(self) -> Actor | None:
+        from jlexam.services.users import has_users
+
+        if not has_users(self.db):
+            dialog = FirstAdminDialog(self.db)
+            return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return self.login()
+
+    def login(self) -> Actor | None:
+        dialog = LoginDialog(self.db, self.last_username)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
+
+    def show_window(self, actor: Actor) -> None:
+        self.last_username = actor.username
+        window = MainWindow(actor)
+        window.logout_requested.connect(self.logout)
+        window.rebuild_requested.connect(self.rebuild)
+        window.restore_requested.connect(self.restore)
+        self.window = window
+        window.show()
+
+    def _close_window(self) -> Actor | None:
+        window, self.window = self.window, None
+        if window is None:
+            return None
+        actor = window.ctx.actor
+        window.save_layout()
+        window.idle.stop()
+        window.hide()
+        window.deleteLater()
+        return actor
+
+    def logout(self) -> None:
+        self._close_window()
+        actor = self.login()
+        if actor is None:
+            QApplication.instance().quit()
+            return
+        self.show_window(actor)
+
+    def rebuild(self) -> None:
+        """Re-create the window (after a language change) for the same user."""
+        actor = self._close_window()
+        if actor is not None:
+            self.show_window(actor)
+
+    def restore(self, backup_path: Path) -> None:
+        """Close every connection, restore the backup as an admin of the backup, then log in again."""
+        from jlexam.services import backups
+
+        parent = self.window
+        username, ok = QInputDialog.getText(parent, QCoreApplication.translate("App", "恢复备份"), QCoreApplication.translate("App", "请输入备份中系统管理员的用户名："),
+                                            text=self.last_username)
+        if not ok:
+            return
+        password, ok = QInputDialog.getText(parent, QCoreApplication.translate("App", "恢复备份"), QCoreApplication.translate("App", "请输入该管理员的密码："),
+                                            QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        QThreadPool.globalInstance().waitForDone(10_000)
+        self._close_window()
+        try:
+            kept = backups.restore(self.db, Path(backup_path), username, password)
+        except JlexamError as exc:
+            show_error(None, exc, title=QCoreApplication.translate("App", "恢复失败"))
+        else:
+            forget_keystores()
+            note = QCoreApplication.translate("App", "已从备份 %1 恢复。").replace("%1", Path(backup_path).name)
+            if kept:
+                note += QCoreApplication.translate("App", "原数据库文件保存为 %1。").replace("%1", kept.name)
+            QMessageBox.information(None, QCoreApplication.translate("App", "恢复完成"), note + QCoreApplication.translate("App", "请重新登录。"))
+        actor = self.login()
+        if actor is None:
+            QApplication.instance().quit()
+            return
+        self.show_window(actor)
+
+
+def _ask(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QCoreApplication.translate("App", "退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(ok)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def open_database(url: str) -> Database | None:
+    """The database ready to use, or None when the user gave up (every problem explained in Chinese)."""
+    from jlexam.store.backup import backup_before
+
+    try:
+        db = Database(url)
+        state = db.schema_state()
+    except StorageError as exc:
+        return _offer_restore(url, exc)
+    if state.status == "newer":
+        try:
+            db.check_schema()
+        except StorageError as exc:
+            show_error(None, exc, title=QCoreApplication.translate("App", "数据库版本过新"))
+        return None
+    if state.status == "empty":
+        if not _ask(None, QCoreApplication.translate("App", "创建数据库"),
+                    QCoreApplication.translate("App", "数据库 %1 尚未初始化。是否现在创建数据库，并设置系统管理员？").replace("%1", db.display_name),
+                    QCoreApplication.translate("App", "创建数据库")):
+            return None
+        db.upgrade()
+    elif state.status == "older":
+        if not _ask(None, QCoreApplication.translate("App", "升级数据库"),
+                    QCoreApplication.translate("App", "数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。升级前会自动备份。")
+                    .replace("%1", db.display_name), QCoreApplication.translate("App", "备份并升级")):
+            return None
+        backup_before(db, "upgrade")
+        db.upgrade()
+    _ensure_keys(db)
+    return db
+
+
+def _ensure_keys(db: Database) -> None:
+    from jlexam.security.keystore import KeyStore
+
+    try:
+        KeyStore(db.database_id).ensure_keys()
+    except JlexamError as exc:
+        show_error(None, exc, title=QCoreApplication.translate("App", "密钥不可用"))
+
+
+def _offer_restore(url: str, exc: StorageError) -> Database | None:
+    """The database cannot be opened: explain, and offer to restore the newest good backup."""
+    from jlexam.services import backups
+
+    show_error(None, exc, title=QCoreApplication.translate("App", "无法打开数据库"))
+    try:
+        db = Database(url)
+        found = backups.list_backups(db)
+    except JlexamError:
+        return None
+    if not found:
+        return None
+    names = [f"{b.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {b.path.name}" for b in
+             sorted(found, key=lambda b: b.created_at, reverse=True)]
+    choice, ok = QInputDialog.getItem(None, QCoreApplication.translate("App", "从备份恢复"), QCoreApplication.translate("App", "选择要恢复的备份（最新的在最上面）："),
+                                      names, 0, False)
+    if not ok:
+        return None
+    path = next(b.path for b in found if b.path.name == choice.split()[-1])
+    username, ok = QInputDialog.getText(None, QCoreApplication.translate("App", "从备份恢复"), QCoreApplication.translate("App", "备份中系统管理员的用户名："), text="admin")
+    if not ok:
+        return None
+    password, ok = QInputDialog.getText(None, QCoreApplication.translate("App", "从备份恢复"), QCoreApplication.translate("App", "该管理员的密码："), QLineEdit.EchoMode.Password)
+    if not ok:
+        return None
+    try:
+        backups.restore(db, path, username, password)
+    except JlexamError as error:
+        show_error(None, error, title=QCoreApplication.translate("App", "恢复失败"))
+        return None
+    return open_database(url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = create_application()
+    i18n.install(args.lang or i18n.saved_language())
+    try:
+        from jlexam.security.keystore import configure_keyring
+
+        configure_keyring(args.keyring, os.environ.get("JLEXAM_KEYRING_PASSPHRASE"))
+    except JlexamError as exc:
+        show_error(None, exc, title=QCoreApplication.translate("App", "密钥库不可用"))
+    saved_url = str(QSettings().value("database/url", "") or "")  # 设置 → 更换数据库
+    db = open_database(args.db or saved_url or default_url())
+    if db is None:
+        return 1
+    controller = Application(db)
+    if not controller.start():
+        db.dispose()
+        return 0
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(5000)
+    db.dispose()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

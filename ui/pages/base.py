@@ -1,0 +1,97 @@
+"""What every page has: its title and purpose, what blocks the sitting's next step, and its content."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from ui.navigation import Stage
+from ui.widgets import Banner
+
+
+class Page(QWidget):
+    """Subclasses fill ``self.content`` (a QVBoxLayout) and override ``refresh()``."""
+
+    scrollable = True
+
+    def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.stage = stage
+        self.setObjectName("PageArea")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 20, 28, 16)
+        outer.setSpacing(12)
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        self.title = QLabel(stage.title)
+        self.title.setObjectName("PageTitle")
+        self.subtitle = QLabel(stage.summary)
+        self.subtitle.setObjectName("PageSubtitle")
+        self.subtitle.setWordWrap(True)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        head.addLayout(titles, 1)
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(8)
+        head.addLayout(self.actions)
+        outer.addLayout(head)
+
+        self.blocker_box = QFrame()
+        blocker_layout = QVBoxLayout(self.blocker_box)
+        blocker_layout.setContentsMargins(0, 0, 0, 0)
+        blocker_layout.setSpacing(6)
+        self.blocker_title = QLabel(QCoreApplication.translate("Page", "下一步的阻碍"))
+        self.blocker_title.setObjectName("Hint")
+        blocker_layout.addWidget(self.blocker_title)
+        self.blocker_banners: list[Banner] = []
+        self._blocker_layout = blocker_layout
+        outer.addWidget(self.blocker_box)
+
+        body = QWidget()
+        body.setObjectName("PageBody")
+        self.content = QVBoxLayout(body)
+        self.content.setContentsMargins(0, 0, 0, 0)
+        self.content.setSpacing(14)
+        if self.scrollable:
+            scroll = QScrollArea()
+            scroll.setObjectName("PageScroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(body)
+            outer.addWidget(scroll, 1)
+        else:
+            outer.addWidget(body, 1)
+        ctx.blockers_changed.connect(self.show_blockers)
+        self.show_blockers()
+
+    def show_blockers(self) -> None:
+        for banner in self.blocker_banners:
+            banner.deleteLater()
+        self.blocker_banners = []
+        blockers = self.ctx.blockers
+        sitting = self.ctx.sitting
+        if sitting is not None:
+            self.blocker_title.setText(QCoreApplication.translate("Page", "认定批次 %1（%2）推进到下一步的阻碍")
+                                       .replace("%1", sitting.name).replace("%2", sitting.state_label))
+        else:
+            self.blocker_title.setText(QCoreApplication.translate("Page", "下一步的阻碍"))
+        if not blockers:
+            banner = Banner(QCoreApplication.translate("Page", "没有阻碍下一步的问题。"), "ok")
+            self.blocker_banners.append(banner)
+            self._blocker_layout.addWidget(banner)
+            return
+        for blocker in blockers[:4]:
+            banner = Banner(blocker.text, blocker.level)
+            self.blocker_banners.append(banner)
+            self._blocker_layout.addWidget(banner)
+        if len(blockers) > 4:
+            more = Banner(QCoreApplication.translate("Page", "另有 %1 项，请在相应页面查看。").replace("%1", str(len(blockers) - 4)), "info")
+            self.blocker_banners.append(more)
+            self._blocker_layout.addWidget(more)
+
+    def refresh(self) -> None:
+        """Reload the page's data (when shown, on F5, after a change elsewhere)."""
