@@ -256,3 +256,52 @@ def close_registration(uow: UnitOfWork, sitting_code: str) -> SittingView:
     sitting.state = SittingState.CLOSED.value
     uow.audit("sitting.close", "sitting", sitting.code, "报名截止")
     return _view(sitting)
+
+
+# --- what blocks the next step ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Blocker:
+    message: str  # Chinese: what is missing and where to fix it
+    stage: str  # the navigation stage that fixes it, e.g. "registration"
+    level: str = "error"  # "error" blocks the next step; "warning" does not
+
+
+@query("sitting.view")
+def next_step_blockers(s: Session, actor: Actor, sitting_code: str) -> list[Blocker]:
+    """What stands between the sitting and its next state (the guards of DESIGN.md "A sitting's life")."""
+    from sqlalchemy import func
+
+    from jlexam.store.models import Application, CandidatePhoto
+
+    sitting = get_sitting(s, sitting_code)
+    state = SittingState(sitting.state)
+    found: list[Blocker] = []
+    inst = s.scalar(select(Institution))
+    if inst is not None:
+        status = filing_status(inst.filing_valid_until, sitting.starts_on or date.today())
+        if not status.allows_certification:
+            found.append(Blocker(status.message, "institution"))
+    if state is SittingState.DRAFT:
+        if not s.scalar(
+            select(func.count()).select_from(ExamSession).where(ExamSession.sitting_id == sitting.id)
+        ):
+            found.append(Blocker("尚未安排场次：公告须写明考试时间（002 第十五条）。", "sittings"))
+    apps = select(func.count()).select_from(Application).where(Application.sitting_id == sitting.id)
+    if state in (SittingState.OPEN, SittingState.CLOSED):
+        if not s.scalar(apps):
+            found.append(Blocker("尚无报名。", "registration"))
+        pending = s.scalar(apps.where(Application.decision.is_(None)))
+        if pending:
+            found.append(Blocker(f"还有 {pending} 份报名未完成资格审核（002 第十七条）。", "registration"))
+        missing = s.scalar(
+            apps.outerjoin(CandidatePhoto, CandidatePhoto.candidate_id == Application.candidate_id).where(
+                CandidatePhoto.candidate_id.is_(None)
+            )
+        )
+        if missing:
+            found.append(
+                Blocker(f"还有 {missing} 名考生没有照片，准考证需要照片。", "registration", "warning")
+            )
+    if state is SittingState.OPEN:
+        found.append(Blocker("报名尚未截止。", "sittings", "warning"))
+    return found

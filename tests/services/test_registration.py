@@ -137,3 +137,19 @@ def test_evidence_is_kept_with_the_application(admin, office, tmp_path):
         eligibility.attach_evidence(office, app_id, "diploma", empty)
     with pytest.raises(ValidationError, match="材料类型"):
         eligibility.attach_evidence(office, app_id, "selfie", scan)
+
+
+def test_next_step_blockers_follow_the_sitting(admin, office):
+    from jlexam.services.sittings import close_registration, next_step_blockers
+
+    open_sitting(admin, office)
+    messages = [b.message for b in next_step_blockers(office, "S2026-12")]
+    assert "尚无报名。" in messages and "报名尚未截止。" in messages
+    app_id = registration.register_application(office, "S2026-12", person(1))
+    close_registration(office, "S2026-12")
+    blockers = next_step_blockers(office, "S2026-12")
+    assert any("未完成资格审核" in b.message and b.level == "error" for b in blockers)
+    assert any("没有照片" in b.message and b.level == "warning" for b in blockers)
+    eligibility.evaluate_sitting(office, "S2026-12")
+    eligibility.decide(office, app_id, True)
+    assert not any("资格审核" in b.message for b in next_step_blockers(office, "S2026-12"))
