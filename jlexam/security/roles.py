@@ -56,6 +56,11 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "custody.view": (frozenset({E, S}), "查看试卷流转记录"),
     "custody.keys": (frozenset({A, S}), "登记保密室钥匙保管人"),
     "settings.view": (ALL, "查看系统设置"),
+    "scores.enter": (frozenset({E}), "录入成绩"),
+    "scores.settle": (frozenset({S}), "核对双人录入的不一致并锁定成绩"),
+    "scores.change": (frozenset({S}), "更正已锁定的成绩"),
+    "publicity.manage": (frozenset({S}), "发布成绩公示、答复异议、确定成绩"),
+    "publicity.objection": (frozenset({E, S}), "登记异议"),
     # Later stages (issues 5, 7-9) check these when they are built; the navigation already shows pages by them.
     "arrangement.view": (frozenset({E, S}), "查看考场编排"),
     "staff.view": (frozenset({E, S}), "查看考务人员"),

@@ -22,7 +22,7 @@ class OverrideRow:
     note: str
 
 
-def _calendar(s: Session) -> WorkingDayCalendar:
+def calendar_in(s: Session) -> WorkingDayCalendar:
     overrides = {o.day: o.working for o in s.scalars(select(CalendarOverride))}
     years = [y.year for y in s.scalars(select(CalendarYear))]
     return WorkingDayCalendar(overrides, covered_years=years)
@@ -31,7 +31,7 @@ def _calendar(s: Session) -> WorkingDayCalendar:
 def working_calendar(db: Database) -> WorkingDayCalendar:
     """The calendar every deadline of the services is computed with."""
     with db.reading() as s:
-        return _calendar(s)
+        return calendar_in(s)
 
 
 @query("calendar.view")

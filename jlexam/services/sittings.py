@@ -281,11 +281,9 @@ def next_step_blockers(s: Session, actor: Actor, sitting_code: str) -> list[Bloc
         status = filing_status(inst.filing_valid_until, sitting.starts_on or date.today())
         if not status.allows_certification:
             found.append(Blocker(status.message, "institution"))
-    if state is SittingState.DRAFT:
-        if not s.scalar(
-            select(func.count()).select_from(ExamSession).where(ExamSession.sitting_id == sitting.id)
-        ):
-            found.append(Blocker("尚未安排场次：公告须写明考试时间（002 第十五条）。", "sittings"))
+    sessions = select(func.count()).select_from(ExamSession).where(ExamSession.sitting_id == sitting.id)
+    if state is SittingState.DRAFT and not s.scalar(sessions):
+        found.append(Blocker("尚未安排场次：公告须写明考试时间（002 第十五条）。", "sittings"))
     apps = select(func.count()).select_from(Application).where(Application.sitting_id == sitting.id)
     if state in (SittingState.OPEN, SittingState.CLOSED):
         if not s.scalar(apps):
