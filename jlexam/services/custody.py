@@ -318,4 +318,3 @@ def verify_custody_chains(s: Session) -> list[ChainReport]:
             ChainReport(chain_name(code), f"试卷袋 {code} 流转记录", result.links, result.problems)
         )
     return reports
-

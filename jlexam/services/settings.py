@@ -46,7 +46,9 @@ def _load(s: Session, *, for_update: bool = False) -> dict[str, list[float]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(k): [float(v[0]), float(v[1])] for k, v in data.items() if isinstance(v, list) and len(v) == 2}
+    return {
+        str(k): [float(v[0]), float(v[1])] for k, v in data.items() if isinstance(v, list) and len(v) == 2
+    }
 
 
 def _store(s: Session, offsets: dict[str, list[float]]) -> None:
@@ -71,7 +73,9 @@ def _check_offset(value: float, axis: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{axis}偏移“{value}”不是数字，请填写以毫米为单位的数值，例如 1.5 或 -2。") from None
+        raise ValidationError(
+            f"{axis}偏移“{value}”不是数字，请填写以毫米为单位的数值，例如 1.5 或 -2。"
+        ) from None
     if not math.isfinite(number) or abs(number) > MAX_OFFSET_MM:
         raise ValidationError(
             f"{axis}偏移 {value} 毫米超出范围：应在 -{MAX_OFFSET_MM:g} 到 +{MAX_OFFSET_MM:g} 毫米之间。"
@@ -107,8 +111,12 @@ def set_printer_offset(uow: UnitOfWork, printer: str, x_mm: float, y_mm: float) 
     offsets[name] = [x, y]
     _store(uow.session, offsets)
     before = f"（原 X {old[0]:+.1f}、Y {old[1]:+.1f}）" if old else ""
-    uow.audit("settings.printer_offset", "printer", name[:80],
-              f"打印机 {name} 的校准偏移设为 X {x:+.1f} 毫米、Y {y:+.1f} 毫米{before}")
+    uow.audit(
+        "settings.printer_offset",
+        "printer",
+        name[:80],
+        f"打印机 {name} 的校准偏移设为 X {x:+.1f} 毫米、Y {y:+.1f} 毫米{before}",
+    )
     return PrinterOffset(name, x, y)
 
 
@@ -121,5 +129,9 @@ def remove_printer_offset(uow: UnitOfWork, printer: str) -> None:
         raise NotFound(f"打印机 {name} 没有校准记录。")
     x, y = offsets.pop(name)
     _store(uow.session, offsets)
-    uow.audit("settings.printer_offset_removed", "printer", name[:80],
-              f"删除打印机 {name} 的校准偏移（原 X {x:+.1f}、Y {y:+.1f} 毫米）")
+    uow.audit(
+        "settings.printer_offset_removed",
+        "printer",
+        name[:80],
+        f"删除打印机 {name} 的校准偏移（原 X {x:+.1f}、Y {y:+.1f} 毫米）",
+    )
