@@ -32,8 +32,11 @@ from jlexam.services import (
     eligibility,
     institution,
     keys,
+    publicity,
     registration,
+    scoring,
     sittings,
+    standards,
     users,
 )
 from jlexam.services.audit import verify_chains
@@ -47,6 +50,7 @@ DEMO_PASSWORD = "Demo2026!"  # published in the demo's README.txt; demo only
 DEMO_KEYRING_PASSPHRASE = "jlexam-demo-keyring"
 DEMO_USERS = {  # username -> (display name, roles)
     "kaowu": ("王考务", frozenset({Role.EXAM_OFFICE})),
+    "kaowu2": ("钱考务", frozenset({Role.EXAM_OFFICE})),  # the second clerk of double entry
     "zhukao": ("李主考", frozenset({Role.SUPERVISOR})),
     "shujuyuan": ("赵数据", frozenset({Role.DATA_CLERK})),
 }
@@ -62,18 +66,28 @@ class DemoResult:
     steps: list[str] = field(default_factory=list)
 
 
+# Every file a demo run writes into its folder (and so removes before a fresh run).
+OWN_FILES = (
+    DB_NAME,
+    DB_NAME + "-wal",
+    DB_NAME + "-shm",
+    KEYRING_NAME,
+    "public_key.pem",
+    "README.txt",
+    "demo-summary.json",
+    "announcement.pdf",
+    "roster-template.xlsx",
+    "roster-errors.xlsx",
+    "publicity.pdf",
+    "publicity.xlsx",
+    "objection-answer.pdf",
+)
+
+
 def _fresh_folder(out: Path) -> None:
     """Remove a previous demo's own files only; anything else in the folder is left alone."""
     out.mkdir(parents=True, exist_ok=True)
-    for name in (
-        DB_NAME,
-        DB_NAME + "-wal",
-        DB_NAME + "-shm",
-        KEYRING_NAME,
-        "public_key.pem",
-        "README.txt",
-        "demo-summary.json",
-    ):
+    for name in OWN_FILES:
         (out / name).unlink(missing_ok=True)
     shutil.rmtree(out / "backups", ignore_errors=True)
 
@@ -250,6 +264,67 @@ def _custody(office: Actor, supervisor: Actor, sitting_code: str) -> int:
     return done
 
 
+def _scores(clerk1: Actor, clerk2: Actor, supervisor: Actor, sitting_code: str, seed: int) -> dict[str, int]:
+    """Both clerks enter every part (a few typing slips that the supervisor settles), then lock and judge."""
+    import random
+
+    rng = random.Random(seed)
+    apps = [r for r in eligibility.list_applications(clerk1, sitting_code) if r.decision == "approved"]
+    for part in ("theory", "practical", "review"):
+        ids = [a.id for a in apps if _needs(supervisor, a, part)]
+        if not ids:
+            continue
+        marks = {i: _mark(rng) for i in ids}
+        slips = dict(marks)
+        for i in rng.sample(ids, k=min(3, len(ids))):
+            slips[i] = "0" if marks[i] != "0" else "1"
+        scoring.enter_scores(clerk1, sitting_code, part, 1, marks)
+        scoring.enter_scores(clerk2, sitting_code, part, 2, slips)
+        for app_id, _first, _second in scoring.reconciliation(supervisor, sitting_code, part).mismatches:
+            scoring.settle(supervisor, app_id, part, marks[app_id], "核对原始评分记录")
+        scoring.lock_scores(supervisor, sitting_code, part)
+    return scoring.compute_results(supervisor, sitting_code)
+
+
+def _needs(actor: Actor, app: eligibility.ApplicationRow, part: str) -> bool:
+    standard = standards.get_standard(actor, app.occupation_code)
+    return any(r.part.value == part for r in standard.parts.get(app.level, ()))
+
+
+def _mark(rng) -> str:  # type: ignore[no-untyped-def]
+    roll = rng.random()
+    if roll < 0.02:
+        return "缺考"
+    if roll < 0.12:
+        return str(rng.randint(30, 59))
+    return str(rng.randint(60, 98))
+
+
+def _publicity(
+    clerk: Actor, supervisor: Actor, sitting_code: str, exam_day: date, today: date, out: Path
+) -> list[Path]:
+    """Publish after marking, take one objection and answer it, close the period, and write the documents."""
+    view = publicity.publish_results(supervisor, sitting_code, exam_day + timedelta(days=12))
+    failed = next(
+        r for r in eligibility.list_applications(supervisor, sitting_code) if r.decision == "approved"
+    )
+    objection = publicity.record_objection(
+        clerk, sitting_code, failed.name, view.start_on, "对理论知识考试成绩有异议，申请复核", failed.id
+    )
+    publicity.answer_objection(
+        supervisor,
+        objection,
+        "由两名考评员复核原始答卷，逐题核对评分与合分",
+        "复核无误，维持原成绩",
+        view.start_on + timedelta(days=1),
+    )
+    files = [out / "publicity.pdf", out / "publicity.xlsx", out / "objection-answer.pdf"]
+    publicity.write_publicity_list(supervisor, sitting_code, files[0], files[1])
+    publicity.write_answer_letter(supervisor, objection, files[2], "考务组长 王考务")
+    publicity.finalize_results(supervisor, sitting_code, today)
+    return files
+
+
 def _review(office: Actor, supervisor: Actor, sitting_code: str) -> tuple[int, int]:
     """Check every application against its standard, approve the eligible and reject the rest with a reason."""
     eligibility.evaluate_sitting(office, sitting_code)
@@ -302,7 +377,14 @@ def run_demo(
         say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
         packets = _custody(actors["kaowu"], actors["zhukao"], sitting.code)
         say(f"试卷流转：{packets} 个试卷袋从印制到归档全程登记")
+        counts = _scores(actors["kaowu"], actors["kaowu2"], actors["zhukao"], sitting.code, seed)
+        say(
+            f"双人录分、核对、锁定：合格 {counts.get('passed', 0)}，不合格 {counts.get('failed', 0)}，缺考 {counts.get('absent', 0)}"
+        )
+        published = _publicity(actors["kaowu"], actors["zhukao"], sitting.code, sitting.starts_on, today, out)
+        say("成绩公示期满，异议已答复，成绩确定")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
+        result.files.extend(published)
         result.files.append(
             announcement.write_announcement(actors["kaowu"], sitting.code, out / "announcement.pdf")
         )

@@ -21,7 +21,18 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
     assert "演示完成" in r.out
     summary = json.loads((out / "demo-summary.json").read_text(encoding="utf-8"))
     assert summary["candidates"] == 300
-    assert {"public_key.pem", "README.txt"} <= {p.name for p in out.iterdir()}
+    written = {p.name for p in out.iterdir()}
+    assert {
+        "public_key.pem",
+        "README.txt",
+        "announcement.pdf",
+        "roster-template.xlsx",
+        "publicity.pdf",
+        "publicity.xlsx",
+        "objection-answer.pdf",
+    } <= written
+    for pdf in ("announcement.pdf", "publicity.pdf", "objection-answer.pdf"):
+        assert (out / pdf).read_bytes().startswith(b"%PDF") and b"/FontFile2" in (out / pdf).read_bytes()
     names = _names(out / "jlexam-demo.sqlite")
     assert len(names) == 300 and len(set(names)) == 300
     conn = sqlite3.connect(out / "jlexam-demo.sqlite")
@@ -29,8 +40,11 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
     conn.close()
     assert photos == 300
     # The demo's own database verifies with the demo's keyring and users.
-    env = {"JLEXAM_DB": str(out / "jlexam-demo.sqlite"), "JLEXAM_KEYRING": f"file:{out / 'keyring.cfg'}",
-           "JLEXAM_KEYRING_PASSPHRASE": "jlexam-demo-keyring"}
+    env = {
+        "JLEXAM_DB": str(out / "jlexam-demo.sqlite"),
+        "JLEXAM_KEYRING": f"file:{out / 'keyring.cfg'}",
+        "JLEXAM_KEYRING_PASSPHRASE": "jlexam-demo-keyring",
+    }
     verify = jlexam("--user", "zhukao", "audit", "verify", password="Demo2026!", **env)
     assert verify.code == 0, verify.err
 
