@@ -61,6 +61,13 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "scores.change": (frozenset({S}), "更正已锁定的成绩"),
     "publicity.manage": (frozenset({S}), "发布成绩公示、答复异议、确定成绩"),
     "publicity.objection": (frozenset({E, S}), "登记异议"),
+    "arrangement.manage": (frozenset({E}), "管理考点考场、编排座位、安排考务人员"),
+    "arrangement.lock": (frozenset({S}), "审定并锁定考场编排和考务人员安排"),
+    "tickets.print": (frozenset({E, S}), "生成准考证和考场文书"),
+    "checkin.record": (frozenset({E, S}), "考试签到和考场记录"),
+    "certificates.issue": (frozenset({S}), "发放、补发和更正证书"),
+    "stock.custody": (frozenset({A, S, E}), "登记空白证书台账"),
+    "upload.manage": (frozenset({D}), "生成、签名和登记数据上报批次"),
     # Later stages (issues 5, 7-9) check these when they are built; the navigation already shows pages by them.
     "arrangement.view": (frozenset({E, S}), "查看考场编排"),
     "staff.view": (frozenset({E, S}), "查看考务人员"),

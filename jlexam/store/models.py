@@ -484,3 +484,200 @@ class Objection(Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     answered_on: Mapped[date | None] = mapped_column(Date)
     answered_by: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- issue 5: seat plans, staff, tickets, exam day ---------------------------------------------------------
+class SeatPlanRecord(Base):
+    """How a session's seats were allocated (seed and strategy, so the plan can be reproduced) and its lock."""
+
+    __tablename__ = "seat_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), unique=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    strategy: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SeatAssignment(Base):
+    __tablename__ = "seat_assignment"
+    __table_args__ = (
+        UniqueConstraint("session_id", "application_id"),
+        UniqueConstraint("session_id", "room_id", "seat_row", "seat_column", name="uq_seat_assignment_seat"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
+    seat_row: Mapped[int] = mapped_column(Integer)
+    seat_column: Mapped[int] = mapped_column(Integer)
+    seat_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    """The admission ticket of an application (002 §20): issued by the room arrangement."""
+
+    __tablename__ = "ticket"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StaffMember(Base):
+    """A person who may work a sitting, with the qualification that lets them (002 §38, §44)."""
+
+    __tablename__ = "staff_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[str] = mapped_column(String(200))  # "|"-separated: invigilator, assessor, internal_supervisor, ...
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    internal: Mapped[bool] = mapped_column(Boolean, default=True)  # the institution's own staff
+    certificate_number: Mapped[str] = mapped_column(String(64), default="")  # assessor / supervisor card
+    occupations: Mapped[str] = mapped_column(Text, default="")  # "|"-separated occupation codes assessed
+    max_level: Mapped[int | None] = mapped_column(Integer)  # the highest level (lowest number) they may assess
+    appointed_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # appointments last 3 years (002 §38, §44)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffAssignment(Base):
+    """A person's duty in one session (and room); fixed before the sitting (002 §21)."""
+
+    __tablename__ = "staff_assignment"
+    __table_args__ = (UniqueConstraint("session_id", "staff_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    duty: Mapped[str] = mapped_column(String(32))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StaffChange(Base):
+    """A change to a locked staff arrangement: needs a reason and a supervisor's approval (002 §21)."""
+
+    __tablename__ = "staff_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Briefing(Base):
+    """The staff briefing before the sitting (002 §23), with who attended."""
+
+    __tablename__ = "briefing"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    place: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")  # "|"-separated staff ids
+
+
+class CheckIn(Base):
+    __tablename__ = "check_in"
+    __table_args__ = (UniqueConstraint("session_id", "application_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    method: Mapped[str] = mapped_column(String(16))  # scan or manual
+    reason: Mapped[str] = mapped_column(Text, default="")  # why manual
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class RoomEvent(Base):
+    """An absence, misconduct or incident recorded per room (002 attachment 9), signed by the invigilators."""
+
+    __tablename__ = "room_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # absent, misconduct, incident
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    signed_by: Mapped[str] = mapped_column(Text, default="")  # invigilators' names, "|"-separated
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+# --- issue 8: certificates, blank stock, upload batches ---------------------------------------------------
+class CertificateCounter(Base):
+    """The last serial used under one number prefix and issue year; serials are never reused (RULES.md)."""
+
+    __tablename__ = "certificate_counter"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer)
+
+
+class Certificate(Base):
+    """A certificate issued to a passed application (002 §26); reissues and corrections are new rows."""
+
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(22), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # original, reissue, correction
+    status: Mapped[str] = mapped_column(String(16))  # valid, replaced, voided
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    issue_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(64))  # as printed (a correction may change it)
+    id_type: Mapped[str] = mapped_column(String(32))
+    id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_masked: Mapped[str] = mapped_column(String(40))
+    occupation_code: Mapped[str] = mapped_column(String(16))
+    work_type: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    blank_serial: Mapped[str | None] = mapped_column(String(32))  # the pre-printed form used, if any
+    reason: Mapped[str] = mapped_column(Text, default="")  # why reissued, corrected or voided
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StockLedgerEntry(Base):
+    """A line of the blank-certificate ledger (002 §27): receipts, issues, spoils, voids, stock-takes."""
+
+    __tablename__ = "stock_ledger_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    custodian: Mapped[str] = mapped_column(String(64))
+    handler: Mapped[str] = mapped_column(String(64), default="")
+    first_serial: Mapped[int | None] = mapped_column(Integer)
+    last_serial: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    counted: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class UploadBatch(Base):
+    """A signed upload batch (DESIGN.md) and its life: exported, uploaded (receipt), acknowledged."""
+
+    __tablename__ = "upload_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    earliest_issue: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))  # exported, uploaded, acknowledged
+    receipt_number: Mapped[str] = mapped_column(String(64), default="")
+    uploaded_on: Mapped[date | None] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batch.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UploadBatchItem(Base):
+    __tablename__ = "upload_batch_item"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), primary_key=True)
