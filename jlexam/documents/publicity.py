@@ -59,7 +59,9 @@ def check_public(rows: Sequence[PublicityRow]) -> None:
     """Refuse rows that would publish more than the rules allow (RULES.md "Scoring and publicity")."""
     for number, row in enumerate(rows, 1):
         masked = row.masked_id.strip()
-        if masked and MASK not in masked:
+        revealed = len(masked) - masked.count(MASK)
+        # masking.py: an 18-character number shows at most its first 6 and last 4 characters.
+        if masked and (MASK not in masked or (len(masked) == 18 and revealed > 10)):
             raise ValidationError(
                 f"公示名单第{number}行（{row.name}）的证件号码没有遮挡：公示只能显示遮挡后的号码"
                 "（如 220102********123X），请重新生成公示名单。",

@@ -64,7 +64,7 @@ def _reference_date(sitting: Sitting, fallback: date) -> date:
     return sitting.registration_closes_on or sitting.starts_on or fallback
 
 
-def _facts(app: Application, cand: Candidate, majors: set[tuple[str, str]]) -> ApplicantFacts:
+def applicant_facts(app: Application, cand: Candidate, majors: set[tuple[str, str]]) -> ApplicantFacts:
     has_mapping = any(m == cand.major for m, _ in majors) if cand.major else False
     return ApplicantFacts(
         birth_date=cand.birth_date,
@@ -100,7 +100,7 @@ def evaluate_sitting(uow: UnitOfWork, sitting_code: str) -> tuple[int, int]:
             result = evaluate(
                 standard_for(s, app.occupation_code),
                 SkillLevel(app.level),
-                _facts(app, cand, majors),
+                applicant_facts(app, cand, majors),
                 on,
                 university_student=university and cand.student_number is not None,
             )

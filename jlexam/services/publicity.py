@@ -269,12 +269,12 @@ def list_objections(s: Session, actor: Actor, sitting_code: str) -> list[Objecti
 
 
 @query("publicity.view")
-def certification_blockers(s: Session, actor: Actor, sitting_code: str, today: date) -> list[str]:
+def certificationblockers_to_certify(s: Session, actor: Actor, sitting_code: str, today: date) -> list[str]:
     """Why certificates cannot be issued yet (002 §25); empty when they can."""
-    return _blockers(s, sitting_code, today)
+    return blockers_to_certify(s, sitting_code, today)
 
 
-def _blockers(s: Session, sitting_code: str, today: date) -> list[str]:
+def blockers_to_certify(s: Session, sitting_code: str, today: date) -> list[str]:
     sitting = get_sitting(s, sitting_code)
     latest = _latest(s, sitting)
     if latest is None:
@@ -311,7 +311,7 @@ def _changed_since(s: Session, sitting: Sitting, latest: Publicity) -> bool:
 @use_case("publicity.manage")
 def finalize_results(uow: UnitOfWork, sitting_code: str, today: date) -> None:
     """Results become final once the period has ended and every objection is answered (then certificates)."""
-    blockers = _blockers(uow.session, sitting_code, today)
+    blockers = blockers_to_certify(uow.session, sitting_code, today)
     if blockers:
         raise StateError("成绩尚不能确定：" + "；".join(blockers), rule="002 §25")
     sitting = get_sitting(uow.session, sitting_code)
