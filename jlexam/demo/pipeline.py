@@ -20,6 +20,7 @@ from jlexam.demo.photos import make_photo
 from jlexam.domain.china_time import CHINA_TZ
 from jlexam.domain.levels import SkillLevel
 from jlexam.errors import JlexamError
+from jlexam.exchange.batch import verify_batch
 from jlexam.exchange.catalogue import load_occupations
 from jlexam.exchange.roster import write_template
 from jlexam.fileio import write_atomic
@@ -28,6 +29,7 @@ from jlexam.security.roles import Role
 from jlexam.services import (
     announcement,
     candidates,
+    certificates,
     custody,
     eligibility,
     institution,
@@ -37,6 +39,8 @@ from jlexam.services import (
     scoring,
     sittings,
     standards,
+    stock,
+    uploads,
     users,
 )
 from jlexam.services.audit import verify_chains
@@ -81,6 +85,9 @@ OWN_FILES = (
     "publicity.pdf",
     "publicity.xlsx",
     "objection-answer.pdf",
+    "certificates.pdf",
+    "certificates-blank.pdf",
+    "upload-batch.zip",
 )
 
 
@@ -325,6 +332,36 @@ def _publicity(
     return files
 
 
+def _certificates(
+    supervisor: Actor, clerk: Actor, keeper: Actor, sitting_code: str, today: date, out: Path
+) -> list[Path]:
+    """Issue the certificates, keep the blank-stock ledger, print them, and build and verify the upload batch."""
+    numbers = certificates.issue_certificates(supervisor, sitting_code, today)
+    at = datetime.combine(today, time(9, 0), CHINA_TZ)
+    stock.record(
+        keeper, "receipt", at - timedelta(days=60), "孙保管", "省厅配发", 100001, 100000 + len(numbers) + 100
+    )
+    stock.record(keeper, "issue", at, "孙保管", "李主考", 100001, 100000 + len(numbers) + 2)
+    stock.record(
+        keeper,
+        "spoil",
+        at + timedelta(hours=2),
+        "孙保管",
+        "李主考",
+        100000 + len(numbers) + 1,
+        100000 + len(numbers) + 2,
+        "套打错位，作废两张",
+    )
+    files = [out / "certificates.pdf", out / "certificates-blank.pdf", out / "upload-batch.zip"]
+    certificates.write_certificates(supervisor, numbers, files[0])
+    certificates.write_certificates(supervisor, numbers[:20], files[1], mode="blank", offset_mm=(1.5, -1.0))
+    uploads.export_batch(clerk, uploads.unreported(clerk), files[2])
+    report = verify_batch(files[2])
+    if not report.ok:
+        raise JlexamError("演示上报批次校验失败：" + "；".join(report.problems))
+    return files
+
+
 def _review(office: Actor, supervisor: Actor, sitting_code: str) -> tuple[int, int]:
     """Check every application against its standard, approve the eligible and reject the rest with a reason."""
     eligibility.evaluate_sitting(office, sitting_code)
@@ -383,6 +420,10 @@ def run_demo(
         )
         published = _publicity(actors["kaowu"], actors["zhukao"], sitting.code, sitting.starts_on, today, out)
         say("成绩公示期满，异议已答复，成绩确定")
+        published += _certificates(
+            actors["zhukao"], actors["shujuyuan"], actors["zhukao"], sitting.code, today, out
+        )
+        say("证书已发放并登记空白证书台账；上报批次已签名并通过校验")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
         result.files.extend(published)
         result.files.append(

@@ -22,7 +22,6 @@ drawn as one path of raw PDF operators (zxing-cpp encoder, ~1 ms per code).
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,9 +33,9 @@ import zxingcpp
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from jlexam.documents.drawing import draw_photo
 from jlexam.documents.fonts import BODY, HEADING, Align, draw_text, register_pdf_fonts, text_width
 from jlexam.domain.idcard import Sex, parse_sex
 from jlexam.domain.levels import SkillLevel, parse_level
@@ -397,13 +396,11 @@ def _photo(c: Canvas, jpeg: bytes | None, *, placeholder: bool) -> None:
     px, ptop, pw, ph = PHOTO
     x, y = _pt(px, ptop + ph)
     if jpeg:
-        try:
-            reader = ImageReader(io.BytesIO(jpeg))
-        except Exception:  # a corrupt photo must not stop the print run silently: say which one
+        if jpeg[:2] != b"\xff\xd8":  # a corrupt photo must not stop the print run silently: say which one
             raise ValidationError(
                 "证书照片无法读取（不是有效的 JPEG 图片）：请重新导入该考生的照片后再打印。"
-            ) from None
-        c.drawImage(reader, x, y, pw * mm, ph * mm, preserveAspectRatio=True, anchor="c")
+            )
+        draw_photo(c, jpeg, x, y, pw * mm, ph * mm)  # the JPEG as it is: re-encoding made pages ~50 KB each
     elif placeholder:
         c.saveState()
         c.setFillColor(Color(0.6, 0.6, 0.6))
@@ -472,11 +469,28 @@ def _offset(c: Canvas, offset_mm: tuple[float, float]) -> None:
 
 def _canvas(path: Path, title: str) -> Canvas:
     register_pdf_fonts()
-    c = Canvas(str(path), pagesize=A4, invariant=1)
+    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
     c.setTitle(title)
     c.setAuthor("jlexam")
     c.setCreator("jlexam")
     return c
+
+
+def _static_form(c: Canvas, forms: dict[tuple[str, ...], str], sites: tuple[str, ...]) -> str:
+    """The printed frame, title, labels and foot, drawn once per document as a form and placed on every page
+    (drawn per page they made each page ~50 KB)."""
+    name = forms.get(tuple(sites))
+    if name is None:
+        name = f"jlexamCertificate{len(forms)}"
+        c.beginForm(name)
+        _frame(c)
+        _rosette(c, PAGE_W_MM / 2, 140.0, 44.0)
+        _title(c)
+        _labels(c)
+        _foot(c, sites)
+        c.endForm()
+        forms[tuple(sites)] = name
+    return name
 
 
 def render_certificates(
@@ -494,6 +508,7 @@ def render_certificates(
     if mode not in ("full", "blank"):
         raise ValueError(f"mode must be 'full' or 'blank', not {mode!r}")
     pages = 0
+    static_forms: dict[tuple[str, ...], str] = {}
     with atomic_path(Path(path)) as partial:
         c = _canvas(partial, "职业技能等级证书")
         for item in items:
@@ -501,11 +516,7 @@ def render_certificates(
             c.saveState()
             _offset(c, offset_mm)
             if mode == "full":
-                _frame(c)
-                _rosette(c, PAGE_W_MM / 2, 140.0, 44.0)
-                _title(c)
-                _labels(c)
-                _foot(c, item.query_sites)
+                c.doForm(_static_form(c, static_forms, item.query_sites))
             _photo(c, item.photo_jpeg, placeholder=mode == "full")
             _variable(c, item)
             c.restoreState()

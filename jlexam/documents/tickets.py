@@ -25,8 +25,6 @@ Speed (DESIGN.md "Budgets": 10,000 tickets with photos and QR codes in <= 15 s o
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import re
 import shutil
@@ -48,6 +46,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from jlexam.documents.drawing import draw_photo
 from jlexam.documents.fonts import BODY, HEADING, draw_text, register_pdf_fonts, split_runs, text_width
 from jlexam.fileio import atomic_path
 
@@ -166,32 +165,6 @@ def draw_qr(canvas: Canvas, token: str, x: float, y: float, side: float) -> None
     canvas._code.append(
         f"q {_BLACK} {unit:.4f} 0 0 {unit:.4f} {ox:.3f} {oy:.3f} cm\n{qr_path_ops(full, quiet, modules)}\nf Q"
     )
-
-
-# --- photos -----------------------------------------------------------------------------------------------
-def draw_photo(canvas: Canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
-    """Place a JPEG as it is (DCTDecode, stored once per distinct photo); other formats go through PIL."""
-    name = "ph" + hashlib.sha1(data, usedforsecurity=False).hexdigest()[:24]
-    doc = canvas._doc
-    reg_name = doc.getXObjectName(name)
-    if reg_name not in doc.idToObject:
-        obj = pdfdoc.PDFImageXObject(name)
-        if (
-            data[:2] != b"\xff\xd8"
-            or not obj.loadImageFromJPEG(io.BytesIO(data))
-            or obj.colorSpace != "DeviceRGB"
-        ):
-            from reportlab.lib.utils import ImageReader
-
-            canvas.drawImage(ImageReader(io.BytesIO(data)), x, y, w, h, preserveAspectRatio=True)
-            return
-        obj.name = name
-        canvas._setXObjects(obj)
-        doc.Reference(obj, reg_name)
-        doc.addForm(name, obj)
-    canvas._currentPageHasImages = 1
-    canvas._formsinuse.append(name)
-    canvas._code.append(f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm /{reg_name} Do Q")
 
 
 # --- drawing ----------------------------------------------------------------------------------------------
