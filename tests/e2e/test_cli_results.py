@@ -39,7 +39,7 @@ def test_batch_verify_intact_and_tampered(jlexam):
 
 
 def test_certificates_print_and_upload_status(jlexam):
-    out, env = _demo(jlexam)
+    _out, env = _demo(jlexam)
     env["JLEXAM_USER"] = "zhukao"
     sitting = jlexam("sittings", "list", password=DEMO_PASSWORD, **env).out.split()[0]
     r = jlexam(

@@ -10,8 +10,7 @@ import pytest
 from jlexam.domain.certno import parse_certificate_number
 from jlexam.errors import StateError, ValidationError
 from jlexam.exchange.batch import verify_batch
-from jlexam.security.roles import Role
-from jlexam.services import certificates, publicity, scoring, stock, uploads
+from jlexam.services import certificates, publicity, stock, uploads
 from tests.services.test_scoring_publicity import CODE, _results, scored, team  # noqa: F401  (fixtures)
 
 
@@ -95,7 +94,7 @@ def test_upload_batch_verifies_and_the_dashboard_warns(db, final, tmp_path):
     assert uploads.dashboard(clerk, date(2026, 11, 30))[0].warning == ""
     with zipfile.ZipFile(out) as z:
         manifest = z.read("manifest.json").decode()
-    assert info.count == 1 and '"count"' in manifest or "certificate" in manifest
+    assert (info.count == 1 and '"count"' in manifest) or "certificate" in manifest
 
 
 def test_two_processes_number_concurrently_on_postgres(pg_db, tmp_path):
