@@ -50,5 +50,6 @@ def collect(actor: Actor, sitting: SittingRef | None, today: date) -> tuple[str,
         if check is not None:
             for item in check(actor, sitting.code):
                 text = getattr(item, "message", None) or str(item)
-                blockers.append(Blocker(text, getattr(item, "level", "error"), getattr(item, "stage", None)))
+                level = {"warning": "warn"}.get(getattr(item, "level", "error"), getattr(item, "level", "error"))
+                blockers.append(Blocker(text, level, getattr(item, "stage", None)))
     return name, blockers

@@ -292,11 +292,10 @@ class MainWindow(QMainWindow):
                 combo.addItem(f"{s.name}（{s.code}）", s.code)
         saved = str(QSettings().value(self.ctx.settings_key("sitting"), "") or "")
         codes = [s.code for s in sittings]
-        chosen = saved if saved in codes else (codes[-1] if codes else "")
+        chosen = saved if saved in codes else (codes[0] if codes else "")  # newest first
         combo.setCurrentIndex(max(0, combo.findData(chosen)))
         combo.blockSignals(False)
-        if self.ctx.sitting is None or self.ctx.sitting.code != chosen:
-            self.ctx.set_sitting(chosen or None)
+        self.ctx.set_sitting(chosen or None)  # emits when anything of it changed, its state included
         self._show_sitting()
         self.refresh_blockers()
 

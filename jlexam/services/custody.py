@@ -18,7 +18,7 @@ from jlexam.domain.custody import STATE_LABELS, Anomaly, Event, EventKind, anoma
 from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.security.tokens import PACKET, decode_token, encode_token
 from jlexam.services.audit import ChainReport
-from jlexam.services.base import Actor, UnitOfWork, keystore_for, query, use_case, utcnow
+from jlexam.services.base import Actor, UnitOfWork, keystore_for, query, require, use_case, utcnow
 from jlexam.services.sittings import get_sitting
 from jlexam.store import chain
 from jlexam.store.models import ChainHead, CustodyEvent, ExamSession, KeyHolder, PaperPacket
@@ -277,6 +277,7 @@ def label_token(s: Session, actor: Actor, packet_code: str) -> str:
 
 def packet_from_scan(actor: Actor, token: str) -> str:
     """The packet code a label scan names, after verifying its signature (a forged label is refused)."""
+    require(actor, "custody.view")
     payload = decode_token(token.strip(), keystore_for(actor.db).public_keys(), PACKET)
     return str(payload["packet"])
 

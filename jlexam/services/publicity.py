@@ -269,7 +269,7 @@ def list_objections(s: Session, actor: Actor, sitting_code: str) -> list[Objecti
 
 
 @query("publicity.view")
-def certificationblockers_to_certify(s: Session, actor: Actor, sitting_code: str, today: date) -> list[str]:
+def certification_blockers(s: Session, actor: Actor, sitting_code: str, today: date) -> list[str]:
     """Why certificates cannot be issued yet (002 §25); empty when they can."""
     return blockers_to_certify(s, sitting_code, today)
 

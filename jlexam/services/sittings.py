@@ -33,6 +33,10 @@ class SittingView:
     starts_on: date | None
     ends_on: date | None
     offers: tuple[OfferInput, ...]
+    registration_opens_on: date | None = None
+    registration_closes_on: date | None = None
+    announced_on: date | None = None
+    announcement_notes: str = ""
 
     @property
     def state_label(self) -> str:
@@ -43,7 +47,19 @@ def _view(s: Sitting) -> SittingView:
     offers = tuple(
         OfferInput(o.occupation_code, o.work_type, SkillLevel(o.level), o.fee_cents) for o in s.offers
     )
-    return SittingView(s.id, s.code, s.name, SittingState(s.state), s.starts_on, s.ends_on, offers)
+    return SittingView(
+        s.id,
+        s.code,
+        s.name,
+        SittingState(s.state),
+        s.starts_on,
+        s.ends_on,
+        offers,
+        s.registration_opens_on,
+        s.registration_closes_on,
+        s.announced_on,
+        s.announcement_notes,
+    )
 
 
 @query("sitting.view")

@@ -125,6 +125,165 @@
     </message>
 </context>
 <context>
+    <name>ApplicationDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="145"/>
+        <source>登记报名 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="145"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="156"/>
+        <source>18 位居民身份证号码，末位可为 X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="158"/>
+        <source>居民身份证由号码得出，可不填</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="165"/>
+        <source>工作单位或班级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="167"/>
+        <source>在校学生填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="171"/>
+        <location filename="../../ui/pages/registration.py" line="179"/>
+        <source>未填写</source>
+        <translation type="unfinished">Not set</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="181"/>
+        <source> 年</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="183"/>
+        <source>无</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="188"/>
+        <source>例如 中级职称（工程师）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="193"/>
+        <source>姓名 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="194"/>
+        <source>证件类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="195"/>
+        <source>证件号码 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="196"/>
+        <source>性别 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="197"/>
+        <source>出生日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="198"/>
+        <source>手机号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="199"/>
+        <source>文化程度 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="200"/>
+        <source>工作单位/班级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="201"/>
+        <source>学号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="202"/>
+        <source>专业</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="203"/>
+        <source>毕业年份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="206"/>
+        <source>申报职业等级 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="207"/>
+        <source>从事本职业年限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="208"/>
+        <source>现有证书等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="209"/>
+        <source>证书取得日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="210"/>
+        <source>专业技术职称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="211"/>
+        <source>职称取得日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="212"/>
+        <source>申报条件按国家职业标准核查（002 第十七条）：年限、现有证书和学历职称请如实填写，证明材料可在登记后附上。在校学生最高申报三级/高级工（003）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="219"/>
+        <source>考生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="219"/>
+        <source>申报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="273"/>
+        <source>本批次没有开考等级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <location filename="../../ui/pages/audit.py" line="27"/>
@@ -262,9 +421,437 @@
     </message>
 </context>
 <context>
+    <name>CreateSittingDialog</name>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="223"/>
+        <source>新建认定批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="223"/>
+        <source>创建</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="229"/>
+        <source>例如 JL202612-01</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="231"/>
+        <source>例如 2026年12月职业技能等级认定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="236"/>
+        <source>至</source>
+        <translation type="unfinished">to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="239"/>
+        <source>批次编号 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="240"/>
+        <source>批次名称 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="241"/>
+        <source>考试日期 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="244"/>
+        <source>开考职业（工种）等级：只能在机构备案的认定范围内选择（002 第十六条）。收费须公示，不以营利为目的（001 第六条）；0 元即免费。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="249"/>
+        <source>全选</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="250"/>
+        <source>全不选</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <source>开考</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <source>职业编码</source>
+        <translation type="unfinished">Occupation code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <source>职业</source>
+        <translation type="unfinished">Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="256"/>
+        <source>等级</source>
+        <translation type="unfinished">Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="256"/>
+        <source>收费（元）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="312"/>
+        <source>请至少勾选一个开考的职业（工种）等级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustodyPage</name>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="205"/>
+        <source>登记试卷袋…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="208"/>
+        <source>钥匙保管人…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="213"/>
+        <source>正在读取试卷袋……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="233"/>
+        <source>扫码登记流转环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="237"/>
+        <source>光标置于此处，用扫码枪扫描试卷袋标签</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="238"/>
+        <source>扫描试卷袋标签</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="259"/>
+        <source>当前时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="272"/>
+        <source>例如 保密室、A201 考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="275"/>
+        <source>姓名，用顿号或逗号分隔</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="277"/>
+        <source>两名考生，核验封条完好后签名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="281"/>
+        <source>未填写</source>
+        <translation type="unfinished">Not set</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="282"/>
+        <source> 份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="286"/>
+        <location filename="../../ui/pages/custody.py" line="345"/>
+        <location filename="../../ui/pages/custody.py" line="364"/>
+        <source>环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="287"/>
+        <location filename="../../ui/pages/custody.py" line="365"/>
+        <source>时间（北京）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="288"/>
+        <source>运出地点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="289"/>
+        <location filename="../../ui/pages/custody.py" line="366"/>
+        <source>地点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="290"/>
+        <source>责任人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="291"/>
+        <location filename="../../ui/pages/custody.py" line="368"/>
+        <source>见证考生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="292"/>
+        <source>封条编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="293"/>
+        <location filename="../../ui/pages/custody.py" line="341"/>
+        <location filename="../../ui/pages/custody.py" line="370"/>
+        <source>份数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="294"/>
+        <location filename="../../ui/pages/custody.py" line="372"/>
+        <source>备注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="307"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="309"/>
+        <source>登记此环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="310"/>
+        <source>登记（Ctrl+Enter）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="323"/>
+        <source>您的角色只能查看流转记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="327"/>
+        <location filename="../../ui/pages/custody.py" line="338"/>
+        <source>试卷袋</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="328"/>
+        <source>复制标签内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="329"/>
+        <source>复制所选试卷袋标签二维码的内容（签名令牌），用于打印标签</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="339"/>
+        <source>试卷代码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="340"/>
+        <source>版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="342"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="343"/>
+        <source>当前地点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="344"/>
+        <location filename="../../ui/pages/custody.py" line="369"/>
+        <source>封条</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="346"/>
+        <source>异常</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="348"/>
+        <source>尚无试卷袋。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="349"/>
+        <source>按编号、试卷代码、状态、地点筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="360"/>
+        <location filename="../../ui/pages/custody.py" line="429"/>
+        <source>流转记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="363"/>
+        <source>序号</source>
+        <translation type="unfinished">No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="367"/>
+        <source>责任人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="371"/>
+        <source>登记人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="374"/>
+        <source>选择一个试卷袋查看它的流转记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="389"/>
+        <source>读取试卷袋</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="397"/>
+        <source>尚无认定批次。请先在“认定批次”页面创建认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="399"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="402"/>
+        <source>本批次尚无试卷袋。点击右上角“登记试卷袋…”，登记后打印标签贴在袋上。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="403"/>
+        <source>本批次尚无试卷袋。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="406"/>
+        <source>%1 个试卷袋有异常（红色），请主考核查：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="432"/>
+        <source>流转记录 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="434"/>
+        <source>读取流转记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="444"/>
+        <source>正在核验标签……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="465"/>
+        <source>标签无效，未登记任何内容：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="488"/>
+        <source>等待扫描。每登记一个环节都要扫描一次标签。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="490"/>
+        <source>试卷袋 %1：%2，%3%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="491"/>
+        <source>未登记地点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="492"/>
+        <source>，封条 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="507"/>
+        <source>核对封条上的编号后填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="508"/>
+        <source>新封条的编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="511"/>
+        <source>试卷袋当前为“%1”，一般不能进行此环节。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="537"/>
+        <source>登记流转环节</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="543"/>
+        <source>已登记：试卷袋 %1 %2（第 %3 个环节）。请扫描下一个标签。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="555"/>
+        <source>（依据：%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="556"/>
+        <source>未登记：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="568"/>
+        <source>已登记试卷袋 %1。请打印标签贴在袋上，然后扫描标签登记“印制”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="580"/>
+        <source>已复制试卷袋 %1 的标签内容。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="594"/>
+        <source>读取钥匙保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <location filename="../../ui/pages/institution.py" line="105"/>
+        <location filename="../../ui/pages/registration.py" line="130"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
@@ -305,6 +892,54 @@
         <location filename="../../ui/errors.py" line="39"/>
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="364"/>
+        <source>附证明材料 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="364"/>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="371"/>
+        <source>扫描件或照片，PDF、JPG、PNG，不超过 20 MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="372"/>
+        <source>选择文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="377"/>
+        <source>材料类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="378"/>
+        <source>文件</source>
+        <translation type="unfinished">File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="383"/>
+        <source>选择证明材料</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="384"/>
+        <source>证明材料 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="390"/>
+        <source>请选择文件。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -780,6 +1415,68 @@
     </message>
 </context>
 <context>
+    <name>KeyHoldersDialog</name>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="149"/>
+        <source>保密室钥匙保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="149"/>
+        <source>登记保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="152"/>
+        <source>保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="152"/>
+        <source>钥匙</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="153"/>
+        <location filename="../../ui/pages/custody.py" line="164"/>
+        <source>任命日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="154"/>
+        <source>尚未登记钥匙保管人。保密室应由两人分别保管钥匙。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="160"/>
+        <source>例如 保密室钥匙 A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="162"/>
+        <source>保管人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="163"/>
+        <source>钥匙 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="170"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="565"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LockDialog</name>
     <message>
         <location filename="../../ui/login.py" line="231"/>
@@ -1097,6 +1794,165 @@
     </message>
 </context>
 <context>
+    <name>OpenRegistrationDialog</name>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="396"/>
+        <source>发布公告并开放报名 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="396"/>
+        <source>开放报名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="403"/>
+        <source>公告中的其他说明，例如报名地点、需携带的材料、缴费方式……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="405"/>
+        <source>报名开始</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="406"/>
+        <source>报名截止</source>
+        <translation type="unfinished">Registration closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="407"/>
+        <source>公告说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="408"/>
+        <source>公告写明认定时间、职业、等级、申报条件和收费标准（002 第十五条），由本批次的场次和开考等级生成。报名须在考试开始前截止。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="318"/>
+        <source>破格通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="323"/>
+        <source>未满足的申报条件：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="323"/>
+        <source>（无核查说明）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="326"/>
+        <source>写明破格的依据，例如：单位出具了十年工作证明，原件已核验</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="330"/>
+        <source>报名人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="334"/>
+        <source>书面理由 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="337"/>
+        <source>只有主考/质量督导可以破格通过；理由和核查结论一并记入审计日志（002 第十七条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="348"/>
+        <source>已写 %1 字，至少 %2 字。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="354"/>
+        <source>破格通过须写明不少于 %1 个字的书面理由。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PacketDialog</name>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="109"/>
+        <source>登记试卷袋</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="109"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="112"/>
+        <source>例如 P-A201-T</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="114"/>
+        <source>题库下发的试卷代码，不得改动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="116"/>
+        <source>例如 A 卷</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="120"/>
+        <source> 份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="122"/>
+        <source>（不指定场次）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="124"/>
+        <source>全部</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="126"/>
+        <source>试卷袋编号 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="127"/>
+        <source>试卷代码 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="128"/>
+        <source>版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="129"/>
+        <source>份数 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="130"/>
+        <source>场次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/custody.py" line="131"/>
+        <source>指定场次后，启封时间早于开考前规定时间、考后未按时归还都会被标为异常。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Page</name>
     <message>
         <location filename="../../ui/pages/base.py" line="47"/>
@@ -1212,6 +2068,397 @@
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="283"/>
+        <source>审核不通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="283"/>
+        <source>不予通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="286"/>
+        <source> 等 %1 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="291"/>
+        <source>例如：从事本职业年限不足，未提供工作年限证明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="293"/>
+        <source>报名人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="294"/>
+        <source>不通过理由 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="301"/>
+        <source>不予通过须写明理由。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPage</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="590"/>
+        <source>登记报名…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="591"/>
+        <source>导入报名名册…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="592"/>
+        <source>下载名册模板…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="593"/>
+        <location filename="../../ui/pages/registration.py" line="863"/>
+        <source>导入照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="595"/>
+        <source>从文件夹导入…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="596"/>
+        <source>从 ZIP 压缩包导入…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="598"/>
+        <source>照片文件以考生的证件号码命名，例如 22010219900307123X.jpg</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="609"/>
+        <source>正在读取报名……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="615"/>
+        <source>报名与资格审核</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="616"/>
+        <location filename="../../ui/pages/registration.py" line="893"/>
+        <source>按申报条件核查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="617"/>
+        <source>按国家职业标准的申报条件核查所有尚未作出决定的报名（002 第十七条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="639"/>
+        <source>仅毕业年度学生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="640"/>
+        <source>高校优先组织毕业年度学生参加认定（003）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="645"/>
+        <location filename="../../ui/pages/registration.py" line="882"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="646"/>
+        <location filename="../../ui/pages/registration.py" line="883"/>
+        <source>证件号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="647"/>
+        <source>职业（工种）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="648"/>
+        <source>等级</source>
+        <translation type="unfinished">Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="649"/>
+        <source>资格核查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="651"/>
+        <source>核查说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="652"/>
+        <source>审核结论</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="653"/>
+        <source>理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="655"/>
+        <source>尚无报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="656"/>
+        <source>按姓名、证件号码、职业、等级、结论筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="660"/>
+        <source>显示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="666"/>
+        <location filename="../../ui/pages/registration.py" line="922"/>
+        <source>审核通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="667"/>
+        <source>不予通过…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="668"/>
+        <source>破格通过…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="669"/>
+        <source>对未满足申报条件的报名破格通过：须主考填写书面理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="670"/>
+        <source>附证明材料…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="697"/>
+        <source>读取报名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="706"/>
+        <source>尚无认定批次。请先在“认定批次”页面创建批次、安排场次并开放报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="708"/>
+        <source>认定批次 %1 尚未开放报名：请在“认定批次”页面发布公告并开放报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="711"/>
+        <source>认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="714"/>
+        <source>认定批次 %1 报名中。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="717"/>
+        <source>只能在报名中时登记报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="733"/>
+        <source>毕业年度学生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="733"/>
+        <source>报名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="735"/>
+        <source>共 %1 份%2：待核查 %3，符合 %4，不符合 %5；审核通过 %6（其中破格 %7），不通过 %8，待审核 %9。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="741"/>
+        <source>%1 名考生没有照片…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="748"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="750"/>
+        <source>本批次尚无报名。点击“导入报名名册…”或“登记报名…”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="751"/>
+        <source>本批次尚无报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="753"/>
+        <source>没有符合筛选条件的报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="763"/>
+        <source>已选 %1 份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="764"/>
+        <source>选择报名后审核；可按住 Ctrl 或 Shift 多选。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="805"/>
+        <source>已登记报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="822"/>
+        <source>名册导入完成：共 %1 行，导入 %2 人，未导入 %3 行。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="825"/>
+        <source>错误说明已保存到 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="831"/>
+        <source>保存报名名册模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="833"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="848"/>
+        <source>生成名册模板</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="849"/>
+        <source>名册模板已保存到 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="853"/>
+        <source>选择照片文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="855"/>
+        <source>选择照片压缩包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="855"/>
+        <source>ZIP 压缩包 (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="864"/>
+        <source>正在检查并导入照片……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="867"/>
+        <source>照片导入完成：新增 %1，替换 %2，未导入 %3。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="871"/>
+        <source>未导入的照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="872"/>
+        <source>文件</source>
+        <translation type="unfinished">File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="872"/>
+        <source>原因</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="880"/>
+        <source>没有照片的考生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="881"/>
+        <source>准考证需要照片。请以证件号码命名照片文件后用“导入照片”导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="894"/>
+        <source>正在按国家职业标准核查申报条件……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="898"/>
+        <source>核查完成：符合申报条件 %1 份，不符合 %2 份。不符合的可不予通过，或由主考破格通过。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="917"/>
+        <source>已审核通过 %1 份。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="919"/>
+        <source>另有 %1 份未核查、不符合条件或已通过，未处理。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="936"/>
+        <source>已作不予通过 %1 份。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="943"/>
+        <source>已破格通过 %1，理由已记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="952"/>
+        <source>证明材料已保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <location filename="../../ui/navigation.py" line="96"/>
@@ -1232,6 +2479,170 @@
         <location filename="../../ui/navigation.py" line="99"/>
         <source>数据员</source>
         <translation>Data clerk</translation>
+    </message>
+</context>
+<context>
+    <name>RosterDialog</name>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="401"/>
+        <location filename="../../ui/pages/registration.py" line="534"/>
+        <source>导入报名名册</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="411"/>
+        <source>选择按模板填写的报名名册（.xlsx）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="412"/>
+        <source>选择名册文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="414"/>
+        <source>名册文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="418"/>
+        <source>请选择名册文件。导入前会先检查每一个单元格，不写入任何数据。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="427"/>
+        <source>工作表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="428"/>
+        <source>行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="429"/>
+        <source>列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="430"/>
+        <source>表头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="431"/>
+        <source>填写内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="432"/>
+        <source>错误说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="434"/>
+        <source>没有错误。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="435"/>
+        <source>在错误中筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="441"/>
+        <source>有错误时不导入任何数据（推荐：改正后整份重新导入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="442"/>
+        <source>只导入没有错误的行，有错误的行改正后另行导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="448"/>
+        <source>另存为…</source>
+        <translation type="unfinished">Save as…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="452"/>
+        <source>错误说明工作簿保存到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="468"/>
+        <source>导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="470"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="481"/>
+        <source>选择报名名册</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="482"/>
+        <source>Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="492"/>
+        <source>正在检查 %1 ……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="495"/>
+        <source>检查报名名册</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="495"/>
+        <source>正在逐格检查名册……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="502"/>
+        <source>工作表“%1”共 %2 行：有效 %3 行，有错误 %4 行（%5 处错误）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="506"/>
+        <source>名册中没有数据行。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="508"/>
+        <source>请选择如何处理有错误的行。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="510"/>
+        <source>可以导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="518"/>
+        <source>错误说明工作簿另存为</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="519"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="534"/>
+        <source>正在导入……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="547"/>
+        <source>无法读取名册。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1280,6 +2691,59 @@
         <location filename="../../ui/pages/institution.py" line="186"/>
         <source>请至少选择一个等级。</source>
         <translation>Choose at least one level.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionDialog</name>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="326"/>
+        <source>安排场次 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="326"/>
+        <source>安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="332"/>
+        <source>本批次全部开考等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="337"/>
+        <source>%1（全部等级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="353"/>
+        <source>场次类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="354"/>
+        <source>适用于</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="355"/>
+        <source>日期</source>
+        <translation type="unfinished">Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="356"/>
+        <source>时间（北京时间）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="357"/>
+        <source>时长不得少于国家职业标准的规定：理论知识考试一般不少于 90 分钟，操作技能考核不少于 60 分钟，综合评审不少于 15 分钟。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="370"/>
+        <source>共 %1 分钟</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2021,6 +3485,258 @@
     </message>
 </context>
 <context>
+    <name>SittingsPage</name>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="438"/>
+        <source>新建认定批次…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="443"/>
+        <source>正在读取认定批次……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="446"/>
+        <source>全部认定批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="449"/>
+        <source>批次编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="450"/>
+        <source>名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="451"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="453"/>
+        <source>考试日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="455"/>
+        <source>开考等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="456"/>
+        <source>当前</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="458"/>
+        <source>尚无认定批次。点击右上角“新建认定批次…”，在备案的认定范围内选择开考的职业和等级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="463"/>
+        <source>双击一行设为当前批次；其他页面都按页首选择的当前批次工作。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="469"/>
+        <source>当前批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="470"/>
+        <source>安排场次…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="471"/>
+        <source>发布公告并开放报名…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="472"/>
+        <location filename="../../ui/pages/sittings.py" line="657"/>
+        <location filename="../../ui/pages/sittings.py" line="659"/>
+        <location filename="../../ui/pages/sittings.py" line="662"/>
+        <source>截止报名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="473"/>
+        <source>认定公告 PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="474"/>
+        <source>生成认定公告并预览、打印（002 第十五条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="488"/>
+        <source>开考职业（工种）等级与收费</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="492"/>
+        <source>职业编码</source>
+        <translation type="unfinished">Occupation code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="493"/>
+        <source>职业（工种）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="494"/>
+        <source>等级</source>
+        <translation type="unfinished">Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="495"/>
+        <source>收费（元）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="495"/>
+        <location filename="../../ui/pages/sittings.py" line="578"/>
+        <source>免费</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="498"/>
+        <source>没有开考等级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="504"/>
+        <source>场次（北京时间）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="508"/>
+        <source>类型</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="509"/>
+        <source>适用于</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="510"/>
+        <source>全部</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="511"/>
+        <source>开始</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="512"/>
+        <source>结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="513"/>
+        <source>分钟</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="516"/>
+        <source>尚未安排场次。公告须写明考试时间（002 第十五条）：点击“安排场次…”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="536"/>
+        <source>读取认定批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="547"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="547"/>
+        <source>点击右上角“新建认定批次…”开始。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="548"/>
+        <source>认定批次由考务人员创建。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="551"/>
+        <source>请在页首选择当前认定批次，或在下表中双击一个批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="575"/>
+        <source>当前批次：%1（%2）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="579"/>
+        <source>%1 – %2 元</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="582"/>
+        <source>状态：%1 %6 考试日期：%2 %6 开考等级：%3 个 %6 场次：%4 个 %6 收费：%5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="595"/>
+        <source>请先安排场次：公告须写明考试时间（002 第十五条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="626"/>
+        <source>读取认定范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="630"/>
+        <source>尚未设置认定范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="631"/>
+        <source>认定批次只能在机构备案的认定范围内开考（002 第十六条）。请先在“机构”页面设置认定范围。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="637"/>
+        <source>已创建认定批次 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="658"/>
+        <source>截止 %1 的报名？截止后不能再登记或导入报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="676"/>
+        <source>生成认定公告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="677"/>
+        <source>正在生成认定公告……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="682"/>
+        <source>认定公告 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Tables</name>
     <message>
         <location filename="../../ui/tables.py" line="250"/>
@@ -2044,19 +3760,32 @@
     </message>
 </context>
 <context>
+    <name>TaskDialog</name>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="145"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="180"/>
+        <source>（依据：%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks.py" line="125"/>
+        <location filename="../../ui/tasks.py" line="124"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks.py" line="139"/>
+        <location filename="../../ui/tasks.py" line="138"/>
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks.py" line="206"/>
+        <location filename="../../ui/tasks.py" line="205"/>
         <source>请稍候</source>
         <translation>Please wait</translation>
     </message>
