@@ -9,8 +9,10 @@ JLEXAM_KEYRING with JLEXAM_KEYRING_PASSPHRASE).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThreadPool
@@ -251,15 +253,37 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(args.db or saved_url or default_url())
     if db is None:
         return 1
+    starting = routine_backup(db, "start")  # a copy of the database as it was when the day began
     controller = Application(db)
     if not controller.start():
+        starting.join()
         db.dispose()
         return 0
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(5000)
+    starting.join()
+    routine_backup(db, "close").join()
     db.dispose()
     return code
+
+
+def routine_backup(db: Database, moment: str) -> threading.Thread:
+    """The rolling SQLite backup on start and on close, off the UI thread (a large file takes seconds).
+
+    A failed routine backup must not stop the program; it is logged, and the next one tries again.
+    """
+    from jlexam.store.backup import backup_before
+
+    def run() -> None:
+        try:
+            backup_before(db, moment)
+        except JlexamError as exc:
+            logging.getLogger("jlexam").warning("routine backup on %s failed: %s", moment, exc.message)
+
+    thread = threading.Thread(target=run, name=f"backup-{moment}")
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":
