@@ -80,6 +80,8 @@ OWN_FILES = (
     "README.txt",
     "demo-summary.json",
     "announcement.pdf",
+    "packet-labels.pdf",
+    "custody-log.pdf",
     "roster-template.xlsx",
     "roster-errors.xlsx",
     "publicity.pdf",
@@ -413,6 +415,8 @@ def run_demo(
         approved, rejected = _review(actors["kaowu"], actors["zhukao"], sitting.code)
         say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
         packets = _custody(actors["kaowu"], actors["zhukao"], sitting.code)
+        custody.write_labels(actors["kaowu"], sitting.code, out / "packet-labels.pdf")
+        custody.write_custody_log(actors["zhukao"], sitting.code, out / "custody-log.pdf")
         say(f"试卷流转：{packets} 个试卷袋从印制到归档全程登记")
         counts = _scores(actors["kaowu"], actors["kaowu2"], actors["zhukao"], sitting.code, seed)
         say(
@@ -425,7 +429,7 @@ def run_demo(
         )
         say("证书已发放并登记空白证书台账；上报批次已签名并通过校验")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
-        result.files.extend(published)
+        result.files.extend([out / "packet-labels.pdf", out / "custody-log.pdf", *published])
         result.files.append(
             announcement.write_announcement(actors["kaowu"], sitting.code, out / "announcement.pdf")
         )

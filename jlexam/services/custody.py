@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -319,3 +320,87 @@ def verify_custody_chains(s: Session) -> list[ChainReport]:
             ChainReport(chain_name(code), f"试卷袋 {code} 流转记录", result.links, result.problems)
         )
     return reports
+
+
+# --- documents: labels and the custody log ----------------------------------------------------------------
+def _session_text(s: Session, packet: PaperPacket) -> str:
+    from jlexam.domain.china_time import china_time
+    from jlexam.services.sittings import PART_LABELS
+
+    session = s.get(ExamSession, packet.session_id) if packet.session_id else None
+    if session is None:
+        return "场次未指定"
+    return f"{PART_LABELS[session.part]} {china_time(session.starts_at):%Y-%m-%d %H:%M}"
+
+
+@use_case("custody.record")
+def write_labels(uow: UnitOfWork, sitting_code: str, out: Path) -> int:
+    """The packet labels of a sitting, each with its signed QR code."""
+    from jlexam.documents.custody_docs import PacketLabel, render_labels
+
+    s = uow.session
+    sitting = get_sitting(s, sitting_code)
+    key = uow.keys.signing_key()
+    labels = [
+        PacketLabel(
+            p.code,
+            f"{p.paper_code}/{p.paper_version}",
+            sitting.code,
+            _session_text(s, p),
+            p.copies,
+            encode_token(key, PACKET, {"packet": p.code, "paper": p.paper_code}),
+        )
+        for p in s.scalars(
+            select(PaperPacket).where(PaperPacket.sitting_id == sitting.id).order_by(PaperPacket.code)
+        )
+    ]
+    render_labels(labels, Path(out))
+    uow.audit("custody.labels", "sitting", sitting.code, f"打印试卷袋标签 {len(labels)} 张")
+    return len(labels)
+
+
+@use_case("custody.view")
+def write_custody_log(uow: UnitOfWork, sitting_code: str, out: Path) -> Path:
+    """The custody log of every packet of the sitting, with the chain check and anomalies (002 §32)."""
+    from jlexam.documents.custody_docs import LogEvent, PacketLog, render_custody_log
+    from jlexam.domain.china_time import china_time
+    from jlexam.store.models import Institution
+
+    s = uow.session
+    sitting = get_sitting(s, sitting_code)
+    reports = {r.chain: r for r in verify_custody_chains(s)}
+    logs = []
+    for packet in s.scalars(
+        select(PaperPacket).where(PaperPacket.sitting_id == sitting.id).order_by(PaperPacket.code)
+    ):
+        view = _view(s, packet, uow.now)
+        events = [
+            LogEvent(
+                r.seq,
+                EventKind(r.kind).label,
+                f"{china_time(r.at):%Y-%m-%d %H:%M}",
+                r.place,
+                r.persons,
+                r.witnesses,
+                r.seal_number,
+                "" if r.copies is None else str(r.copies),
+                r.note,
+            )
+            for r in _rows(s, packet)
+        ]
+        report = reports.get(chain_name(packet.code))
+        logs.append(
+            PacketLog(
+                packet.code,
+                f"{packet.paper_code}/{packet.paper_version}",
+                _session_text(s, packet),
+                packet.copies,
+                events,
+                [a.message for a in view.anomalies],
+                report is None or report.intact,
+            )
+        )
+    inst = s.scalar(select(Institution))
+    render_custody_log(inst.name if inst else "", f"{sitting.name}（{sitting.code}）", logs, Path(out))
+    uow.audit("custody.log", "sitting", sitting.code, f"导出试卷流转记录（{len(logs)} 个试卷袋）")
+    return Path(out)

@@ -30,8 +30,19 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
         "publicity.pdf",
         "publicity.xlsx",
         "objection-answer.pdf",
+        "packet-labels.pdf",
+        "custody-log.pdf",
+        "certificates.pdf",
+        "certificates-blank.pdf",
+        "upload-batch.zip",
     } <= written
-    for pdf in ("announcement.pdf", "publicity.pdf", "objection-answer.pdf"):
+    for pdf in (
+        "announcement.pdf",
+        "publicity.pdf",
+        "objection-answer.pdf",
+        "custody-log.pdf",
+        "certificates.pdf",
+    ):
         assert (out / pdf).read_bytes().startswith(b"%PDF") and b"/FontFile2" in (out / pdf).read_bytes()
     names = _names(out / "jlexam-demo.sqlite")
     assert len(names) == 300 and len(set(names)) == 300

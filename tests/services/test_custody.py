@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy import text as text_sql
 
 from jlexam.errors import StateError, ValidationError
 from jlexam.security.roles import Role
@@ -83,3 +84,27 @@ def test_key_holders_must_differ(db, actor_for):
         custody.add_key_holder(supervisor, "张保管", "保密室钥匙 B", T0.date())
     custody.add_key_holder(supervisor, "李保管", "保密室钥匙 B", T0.date())
     assert len(custody.key_holders(supervisor)) == 2
+
+
+def test_label_qr_decodes_from_the_rendered_pdf(db, office, packet, tmp_path):
+    import pypdfium2
+    import zxingcpp
+
+    out = tmp_path / "labels.pdf"
+    assert custody.write_labels(office, "S2026-12", out) == 1
+    page = pypdfium2.PdfDocument(str(out))[0].render(scale=300 / 72).to_pil()
+    (barcode,) = zxingcpp.read_barcodes(page)
+    assert custody.packet_from_scan(office, barcode.text) == packet
+
+
+def test_custody_log_pdf_lists_steps_and_chain_state(db, office, packet, tmp_path):
+    import pypdfium2
+
+    out = custody.write_custody_log(office, "S2026-12", tmp_path / "log.pdf")
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(out)))
+    assert "P-A201-T" in text and "封装" in text and "F-001" in text and "哈希链完整" in text
+    with db.engine.begin() as conn:
+        conn.execute(text_sql("UPDATE custody_event SET place = '别处' WHERE seq = 3"))
+    out = custody.write_custody_log(office, "S2026-12", tmp_path / "log2.pdf")
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(out)))
+    assert "哈希链校验失败" in text
