@@ -88,6 +88,8 @@ OWN_FILES = (
     "publicity.xlsx",
     "objection-answer.pdf",
     "certificates.pdf",
+    "stock-ledger.pdf",
+    "stock-ledger.xlsx",
     "certificates-blank.pdf",
     "upload-batch.zip",
 )
@@ -354,7 +356,14 @@ def _certificates(
         100000 + len(numbers) + 2,
         "套打错位，作废两张",
     )
-    files = [out / "certificates.pdf", out / "certificates-blank.pdf", out / "upload-batch.zip"]
+    files = [
+        out / "certificates.pdf",
+        out / "certificates-blank.pdf",
+        out / "upload-batch.zip",
+        out / "stock-ledger.pdf",
+        out / "stock-ledger.xlsx",
+    ]
+    stock.write_ledger(keeper, files[3], files[4])
     certificates.write_certificates(supervisor, numbers, files[0])
     certificates.write_certificates(supervisor, numbers[:20], files[1], mode="blank", offset_mm=(1.5, -1.0))
     uploads.export_batch(clerk, uploads.unreported(clerk), files[2])

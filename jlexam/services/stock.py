@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jlexam.domain.stock_ledger import Discrepancy, EntryKind, LedgerEntry, balance, check_entry, stock_take
+from jlexam.domain.stock_ledger import (
+    Discrepancy,
+    EntryKind,
+    LedgerEntry,
+    balance,
+    check_entry,
+    stock_take,
+    totals,
+)
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.store.models import StockLedgerEntry
 
@@ -82,3 +91,23 @@ def ledger(s: Session, actor: Actor) -> tuple[list[LedgerEntry], int]:
 def compare_count(s: Session, actor: Actor, counted: int) -> Discrepancy:
     """A stock-take compared with the ledger, before it is recorded."""
     return stock_take(_entries(s), counted)
+
+
+@use_case("certificates.view")
+def write_ledger(uow: UnitOfWork, pdf: Path | None = None, xlsx: Path | None = None) -> int:
+    """The ledger as PDF and/or xlsx, with the totals and the balance."""
+    from jlexam.documents.stock_ledger import render_ledger_pdf, write_ledger_xlsx
+    from jlexam.store.models import Institution
+
+    entries = _entries(uow.session)
+    sums = totals(entries)
+    inst = uow.session.scalar(select(Institution))
+    name = inst.name if inst else ""
+    if pdf is not None:
+        render_ledger_pdf(name, entries, sums, Path(pdf))
+    if xlsx is not None:
+        write_ledger_xlsx(name, entries, sums, Path(xlsx))
+    uow.audit(
+        "stock.export", "stock_ledger", "", f"导出空白证书台账（{len(entries)} 行，结存 {sums.balance} 份）"
+    )
+    return sums.balance

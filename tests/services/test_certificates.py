@@ -117,3 +117,19 @@ print(" ".join(map(str, got)))
     assert all(p.returncode == 0 for p in procs)
     serials = [int(x) for out in outputs for x in out.split()]
     assert sorted(serials) == list(range(1, 121))
+
+
+def test_ledger_as_pdf_and_xlsx(db, final, tmp_path):
+    import openpyxl
+    import pypdfium2
+
+    keeper = final["supervisor"]
+    t = datetime(2026, 10, 1, tzinfo=UTC)
+    stock.record(keeper, "receipt", t, "孙保管", "印刷厂送货员", 1001, 1100)
+    stock.record(keeper, "issue", t.replace(day=2), "孙保管", "李主考", 1001, 1010)
+    stock.record(keeper, "spoil", t.replace(day=3), "孙保管", "李主考", 1005, 1005, "套打错位")
+    assert stock.write_ledger(keeper, tmp_path / "ledger.pdf", tmp_path / "ledger.xlsx") == 90  # the spoiled form was already issued
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(tmp_path / "ledger.pdf")))
+    assert "结存 90 份" in text and "套打错位" in text
+    rows = list(openpyxl.load_workbook(tmp_path / "ledger.xlsx").active.values)
+    assert rows[1][1] == "事项" and rows[2][1] == "入库" and any("结存 90 份" in str(r[0]) for r in rows if r and r[0])
