@@ -41,7 +41,7 @@ def batch() -> None:
 )
 def batch_verify(file: Path, public_key: Path | None) -> None:
     """校验上报数据包 FILE.zip 的签名、文件摘要和清单；完好时退出码为 0，校验不通过为 3，无法读取为 1。"""
-    from jlexam.exchange.batch import verify_batch
+    from jlexam.exchange.archive_package import verify_package as verify_batch  # batches and archive packages
 
     try:
         pem = _read_pem(public_key) if public_key is not None else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from jlexam.demo import archive_stage
 from jlexam.demo.institution import demo_institution
 from jlexam.demo.people import make_people
 from jlexam.demo.photos import make_photo
@@ -72,6 +73,7 @@ class DemoResult:
 
 # Every file a demo run writes into its folder (and so removes before a fresh run).
 OWN_FILES = (
+    *archive_stage.OWN_FILES,
     DB_NAME,
     DB_NAME + "-wal",
     DB_NAME + "-shm",
@@ -437,6 +439,8 @@ def run_demo(
             actors["zhukao"], actors["shujuyuan"], actors["zhukao"], sitting.code, today, out
         )
         say("证书已发放并登记空白证书台账；上报批次已签名并通过校验")
+        published += archive_stage.run(actors, sitting.code, out)
+        say("上报回执已登记，认定批次已归档，档案包已签名并通过校验，监管报告已生成")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
         result.files.extend([out / "packet-labels.pdf", out / "custody-log.pdf", *published])
         result.files.append(

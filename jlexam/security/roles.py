@@ -77,6 +77,12 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "certificates.view": (frozenset({E, S, D}), "查看证书"),
     "upload.view": (frozenset({S, D}), "查看数据上报"),
     "archive.view": (frozenset({A, S, D}), "查看档案"),
+    # Issue 9: archives (002 §34-36), confidential exports (002 §31-33), oversight reports.
+    "archive.manage": (frozenset({S}), "将已上报的认定批次归档"),
+    "archive.export": (frozenset({S}), "导出认定批次档案包（含考生个人信息和考务编排）"),
+    "archive.destroy": (frozenset({A}), "销毁保管期已满的档案"),
+    "reports.view": (frozenset({A, S}), "查看和导出监管统计报表"),
+    "reports.termination": (frozenset({A, S}), "导出终止备案报告（含已发证书名单）"),
 }
 
 

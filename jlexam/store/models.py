@@ -532,12 +532,16 @@ class StaffMember(Base):
     __tablename__ = "staff_member"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    roles: Mapped[str] = mapped_column(String(200))  # "|"-separated: invigilator, assessor, internal_supervisor, ...
+    roles: Mapped[str] = mapped_column(
+        String(200)
+    )  # "|"-separated: invigilator, assessor, internal_supervisor, ...
     employer: Mapped[str] = mapped_column(String(200), default="")
     internal: Mapped[bool] = mapped_column(Boolean, default=True)  # the institution's own staff
     certificate_number: Mapped[str] = mapped_column(String(64), default="")  # assessor / supervisor card
     occupations: Mapped[str] = mapped_column(Text, default="")  # "|"-separated occupation codes assessed
-    max_level: Mapped[int | None] = mapped_column(Integer)  # the highest level (lowest number) they may assess
+    max_level: Mapped[int | None] = mapped_column(
+        Integer
+    )  # the highest level (lowest number) they may assess
     appointed_on: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)  # appointments last 3 years (002 §38, §44)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -681,3 +685,47 @@ class UploadBatchItem(Base):
     __tablename__ = "upload_batch_item"
     batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), primary_key=True)
+
+
+# --- issue 9: archives (002 §34-36) ------------------------------------------------------------------------
+class SittingArchive(Base):
+    """A sitting's archive (归档): made once the sitting is reported; its items are the archive index."""
+
+    __tablename__ = "sitting_archive"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id"), unique=True)
+    archived_on: Mapped[date] = mapped_column(Date)  # Beijing date; retention counts from it (002 §36)
+    archived_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    archived_by: Mapped[str] = mapped_column(String(64))
+    paper_location: Mapped[str] = mapped_column(String(300), default="")  # where the paper originals are kept
+    paper_years: Mapped[int] = mapped_column(Integer)
+    electronic_years: Mapped[int] = mapped_column(Integer)
+    # The last archive package written (its ZIP's SHA-256), so a copy can be checked against the database.
+    package_file: Mapped[str] = mapped_column(String(255), default="")
+    package_sha256: Mapped[str] = mapped_column(String(64), default="")
+    package_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    items: Mapped[list[ArchiveItem]] = relationship(
+        back_populates="archive", cascade="all, delete-orphan", order_by="ArchiveItem.seq"
+    )
+
+
+class ArchiveItem(Base):
+    """One line of a sitting's archive index: a document or a set of records, paper or electronic."""
+
+    __tablename__ = "archive_item"
+    __table_args__ = (UniqueConstraint("archive_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive_id: Mapped[int] = mapped_column(ForeignKey("sitting_archive.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(32))  # announcement, roster, evidence, seating, ...
+    title: Mapped[str] = mapped_column(String(300))
+    medium: Mapped[str] = mapped_column(String(16))  # paper, electronic
+    records: Mapped[int] = mapped_column(Integer, default=0)  # how many records or pages it holds
+    reference: Mapped[str] = mapped_column(String(300), default="")  # e.g. the evidence row, the source table
+    file_name: Mapped[str] = mapped_column(String(255), default="")  # its name in the archive package
+    location: Mapped[str] = mapped_column(String(300), default="")  # where the original is kept
+    retain_until: Mapped[date] = mapped_column(Date)
+    destroyed_on: Mapped[date | None] = mapped_column(Date)
+    destroyed_by: Mapped[str | None] = mapped_column(String(64))
+    destruction_reason: Mapped[str] = mapped_column(Text, default="")
+    archive: Mapped[SittingArchive] = relationship(back_populates="items")
