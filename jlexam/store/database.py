@@ -159,6 +159,11 @@ class Database:
             )
         if state.status == "empty":
             raise StorageError(f"数据库 {self.display_name} 尚未初始化。请先运行 `jlexam init`。")
+        if state.status == "older":
+            raise StorageError(
+                f"数据库 {self.display_name} 由较早版本的 jlexam 创建，需要先升级结构：请运行 `jlexam init`"
+                "（升级前会自动备份），或打开桌面程序按提示升级。"
+            )
         return state
 
     def upgrade(self) -> None:
