@@ -128,6 +128,15 @@ def _rows(s: Session, sitting: Sitting) -> list[PublicityRow]:
     ]
 
 
+@query("publicity.view")
+def current_publicity(s: Session, actor: Actor, sitting_code: str) -> PublicityView | None:
+    """The latest publication of the sitting's results, or None before the first."""
+    latest = _latest(s, get_sitting(s, sitting_code))
+    if latest is None:
+        return None
+    return PublicityView(latest.version, latest.start_on, latest.end_on, latest.provisional)
+
+
 @use_case("publicity.manage")
 def write_publicity_list(
     uow: UnitOfWork, sitting_code: str, pdf: Path | None = None, xlsx: Path | None = None

@@ -2,124 +2,192 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="154"/>
+        <source>答复异议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="154"/>
+        <source>答复</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="158"/>
+        <source>异议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="159"/>
+        <source>答复期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="161"/>
+        <source>例如：复核原始答卷，漏计一题 2 分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="164"/>
+        <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="166"/>
+        <source>复核情况 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="167"/>
+        <source>答复结论 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="168"/>
+        <source>答复日期 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="172"/>
+        <source>更正%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="180"/>
+        <source>成绩更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="181"/>
+        <source>只有关联了考生的异议才能更正成绩；更正后须重新发布公示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="195"/>
+        <source>请填写更正后的成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="51"/>
+        <location filename="../../ui/app.py" line="53"/>
         <source>职业技能等级认定考务管理系统</source>
         <translation>Vocational Skill Certification Exam Office</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="126"/>
-        <location filename="../../ui/app.py" line="130"/>
+        <location filename="../../ui/app.py" line="128"/>
+        <location filename="../../ui/app.py" line="132"/>
         <source>恢复备份</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="126"/>
+        <location filename="../../ui/app.py" line="128"/>
         <source>请输入备份中系统管理员的用户名：</source>
         <translation>User name of an administrator in the backup:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="130"/>
+        <location filename="../../ui/app.py" line="132"/>
         <source>请输入该管理员的密码：</source>
         <translation>Enter that administrator&apos;s password:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="139"/>
-        <location filename="../../ui/app.py" line="235"/>
+        <location filename="../../ui/app.py" line="141"/>
+        <location filename="../../ui/app.py" line="237"/>
         <source>恢复失败</source>
         <translation>Restore failed</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="142"/>
+        <location filename="../../ui/app.py" line="144"/>
         <source>已从备份 %1 恢复。</source>
         <translation>Restored from backup %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="144"/>
+        <location filename="../../ui/app.py" line="146"/>
         <source>原数据库文件保存为 %1。</source>
         <translation>The previous database file was kept as %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="145"/>
+        <location filename="../../ui/app.py" line="147"/>
         <source>恢复完成</source>
         <translation>Restore complete</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="145"/>
+        <location filename="../../ui/app.py" line="147"/>
         <source>请重新登录。</source>
         <translation>Please log in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="159"/>
+        <location filename="../../ui/app.py" line="161"/>
         <source>退出</source>
         <translation>Exit</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="179"/>
+        <location filename="../../ui/app.py" line="181"/>
         <source>数据库版本过新</source>
         <translation>Database too new</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="182"/>
         <location filename="../../ui/app.py" line="184"/>
+        <location filename="../../ui/app.py" line="186"/>
         <source>创建数据库</source>
         <translation>Create database</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="183"/>
+        <location filename="../../ui/app.py" line="185"/>
         <source>数据库 %1 尚未初始化。是否现在创建数据库，并设置系统管理员？</source>
         <translation>Database %1 is not initialised. Create the database now and set up the administrator?</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188"/>
+        <location filename="../../ui/app.py" line="190"/>
         <source>升级数据库</source>
         <translation>Upgrade database</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="189"/>
+        <location filename="../../ui/app.py" line="191"/>
         <source>数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。升级前会自动备份。</source>
         <translation>Database %1 was created by an earlier version of jlexam and must be upgraded before use. It is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="190"/>
+        <location filename="../../ui/app.py" line="192"/>
         <source>备份并升级</source>
         <translation>Back up and upgrade</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="204"/>
+        <location filename="../../ui/app.py" line="206"/>
         <source>密钥不可用</source>
         <translation>Keys unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="211"/>
+        <location filename="../../ui/app.py" line="213"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="221"/>
-        <location filename="../../ui/app.py" line="226"/>
-        <location filename="../../ui/app.py" line="229"/>
+        <location filename="../../ui/app.py" line="223"/>
+        <location filename="../../ui/app.py" line="228"/>
+        <location filename="../../ui/app.py" line="231"/>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="221"/>
+        <location filename="../../ui/app.py" line="223"/>
         <source>选择要恢复的备份（最新的在最上面）：</source>
         <translation>Choose the backup to restore (newest first):</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="226"/>
+        <location filename="../../ui/app.py" line="228"/>
         <source>备份中系统管理员的用户名：</source>
         <translation>User name of an administrator in the backup:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="229"/>
+        <location filename="../../ui/app.py" line="231"/>
         <source>该管理员的密码：</source>
         <translation>That administrator&apos;s password:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="249"/>
+        <location filename="../../ui/app.py" line="251"/>
         <source>密钥库不可用</source>
         <translation>Keyring unavailable</translation>
     </message>
@@ -418,6 +486,488 @@
         <location filename="../../ui/blockers.py" line="43"/>
         <source>尚无认定批次：创建认定批次后，这里会列出推进到下一步还缺少的事项。</source>
         <translation>No sitting yet: once a sitting exists, this lists what is still missing for its next step.</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesPage</name>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="150"/>
+        <location filename="../../ui/pages/certificates.py" line="426"/>
+        <source>证书</source>
+        <translation type="unfinished">Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="151"/>
+        <source>空白证书台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="160"/>
+        <location filename="../../ui/pages/certificates.py" line="411"/>
+        <source>发放证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="166"/>
+        <location filename="../../ui/pages/certificates.py" line="186"/>
+        <source>发证日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="169"/>
+        <source>为合格考生发放证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="170"/>
+        <source>为成绩合格、尚无证书的考生生成证书编号（序号不重复使用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="179"/>
+        <source>本批次证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="182"/>
+        <source>证书编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="183"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="184"/>
+        <source>证件号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="185"/>
+        <source>职业等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="187"/>
+        <location filename="../../ui/pages/certificates.py" line="313"/>
+        <source>类别</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="188"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="191"/>
+        <source>本批次尚未发证。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="192"/>
+        <source>按编号、姓名、状态筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="197"/>
+        <source>打印（整页）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="198"/>
+        <source>在白纸上打印完整的证书（含边框和二维码）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="201"/>
+        <source>套打打印机</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="209"/>
+        <source>套打空白证书…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="210"/>
+        <source>只打印可变内容，按打印机校准偏移对准预印的空白证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="211"/>
+        <source>校准页…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="212"/>
+        <source>打印校准页，量出偏移后在“设置 → 打印机校准”中填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="216"/>
+        <source>补发…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="217"/>
+        <source>更正…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="218"/>
+        <source>作废…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="238"/>
+        <location filename="../../ui/pages/certificates.py" line="505"/>
+        <source>登记台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="254"/>
+        <source>空白证书保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="256"/>
+        <source>经办人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="265"/>
+        <source>至</source>
+        <translation type="unfinished">to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="273"/>
+        <source>印废、作废须写明原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="274"/>
+        <source>类别 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="275"/>
+        <source>时间 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="276"/>
+        <source>保管人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="278"/>
+        <source>序号</source>
+        <translation type="unfinished">No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="279"/>
+        <source>实点数量</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="280"/>
+        <location filename="../../ui/pages/certificates.py" line="319"/>
+        <source>原因/备注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="289"/>
+        <location filename="../../ui/pages/certificates.py" line="522"/>
+        <source>与账面核对</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="291"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="297"/>
+        <source>专人专账（002 第二十七条）：领用人不能是保管人；序号只能使用一次，印废、作废的序号不再使用。盘点短缺须登记作废并写明原因。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="308"/>
+        <source>台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="311"/>
+        <source>时间</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="314"/>
+        <source>起始序号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="315"/>
+        <source>终止序号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="316"/>
+        <source>数量</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="317"/>
+        <source>保管人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="318"/>
+        <source>经办人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="321"/>
+        <source>台账尚无记录。空白证书入库时请登记“入库”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="335"/>
+        <source>读取证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="339"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="347"/>
+        <source>成绩已确定，可以发证。本批次已发证 %1 本。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="349"/>
+        <source>成绩尚未确定，暂不能发证：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="350"/>
+        <source>请先完成成绩公示并确定成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="360"/>
+        <source>（未找到打印机）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="366"/>
+        <source>账面结存 %1 张</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="384"/>
+        <source>偏移 右 %1 mm，下 %2 mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="412"/>
+        <source>正在生成证书编号……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="413"/>
+        <source>已发放证书 %1 本（发证日期 %2）。请在 30 个工作日内上报。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="424"/>
+        <source>套打空白证书（%1，偏移 %2 / %3 mm）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="428"/>
+        <source>生成证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="436"/>
+        <source>校准页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="437"/>
+        <source>证书打印校准页（按实际大小打印）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="445"/>
+        <source>作废证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="445"/>
+        <source>作废证书 %1？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="446"/>
+        <source>继续</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="449"/>
+        <source>已补发证书 %1，原证书 %2 已替换。须重新上报。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="451"/>
+        <source>证书 %1 已作废，编号不再使用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="461"/>
+        <source>已更正，新证书 %1，原证书 %2 已替换。须重新上报。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="471"/>
+        <source>交付人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="471"/>
+        <source>领用人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <source>盘点人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <source>报告人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="491"/>
+        <source>请填写保管人和经办人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="506"/>
+        <source>已登记%1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="516"/>
+        <source>实点 %1 张，与账面一致。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="518"/>
+        <source>实点 %1 张，账面 %2 张，相差 %3 张：短缺的须查明原因并登记作废。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChangeDialog</name>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="216"/>
+        <source>更正已锁定的成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="216"/>
+        <source>更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="229"/>
+        <source>写明更正的理由和依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="231"/>
+        <source>考生 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="232"/>
+        <source>考核部分 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="233"/>
+        <source>更正后成绩 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="234"/>
+        <source>理由 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="235"/>
+        <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="244"/>
+        <source>请选择考生。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CorrectDialog</name>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="114"/>
+        <source>更正证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="114"/>
+        <source>更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="116"/>
+        <source>证书</source>
+        <translation type="unfinished">Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="118"/>
+        <location filename="../../ui/pages/certificates.py" line="120"/>
+        <source>不更正则留空</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="122"/>
+        <source>例如：姓名录入错误，附户口簿复印件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="125"/>
+        <source>更正后姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="126"/>
+        <source>更正后证件号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="127"/>
+        <source>理由和证明材料 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="128"/>
+        <source>发证日期</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1469,6 +2019,29 @@
     </message>
 </context>
 <context>
+    <name>LetterDialog</name>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="205"/>
+        <source>异议答复书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="205"/>
+        <source>生成并预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="208"/>
+        <source>签发人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="215"/>
+        <source>请填写签发人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ListDialog</name>
     <message>
         <location filename="../../ui/pages/registration.py" line="565"/>
@@ -1615,12 +2188,12 @@
         <translation>No sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>批次状态</source>
         <translation>Sitting state</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>尚未登记机构信息</source>
         <translation>Institution not registered</translation>
     </message>
@@ -1791,6 +2364,59 @@
         <location filename="../../ui/navigation.py" line="144"/>
         <source>版本 %1</source>
         <translation>Version %1</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectionDialog</name>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="116"/>
+        <source>登记异议</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="116"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="119"/>
+        <source>异议人姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="122"/>
+        <source>（不针对具体考生）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="126"/>
+        <source>例如：理论知识考试成绩偏低，申请复核</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="128"/>
+        <source>异议人 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="129"/>
+        <source>收到日期 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="130"/>
+        <source>涉及考生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="131"/>
+        <source>异议内容 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="132"/>
+        <source>异议须在公示期内提出，自收到之日起 5 个工作日内答复（002 第二十五条）。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2068,6 +2694,253 @@
     </message>
 </context>
 <context>
+    <name>PublicityPage</name>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="231"/>
+        <source>生成公示名单…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="232"/>
+        <source>公示名单（PDF 和 Excel）：证件号码遮挡，不含电话和照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="246"/>
+        <source>成绩公示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="257"/>
+        <source>公示开始日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="260"/>
+        <location filename="../../ui/pages/publicity.py" line="350"/>
+        <location filename="../../ui/pages/publicity.py" line="433"/>
+        <source>发布公示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="267"/>
+        <source>公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="274"/>
+        <source>确定成绩、发证前检查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="282"/>
+        <location filename="../../ui/pages/publicity.py" line="479"/>
+        <location filename="../../ui/pages/publicity.py" line="485"/>
+        <source>确定成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="283"/>
+        <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="291"/>
+        <source>异议与复核</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="292"/>
+        <source>登记异议…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="293"/>
+        <source>答复…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="294"/>
+        <source>答复书…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="308"/>
+        <source>编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="309"/>
+        <source>异议人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="310"/>
+        <source>收到日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="311"/>
+        <source>答复期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="313"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="315"/>
+        <source>答复日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="316"/>
+        <source>异议内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="317"/>
+        <source>答复结论</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="319"/>
+        <source>没有异议。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="320"/>
+        <source>按异议人、内容、状态筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="333"/>
+        <source>读取公示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="339"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="341"/>
+        <source>本批次成绩结果尚未判定：请先在“成绩”页面锁定各部分成绩并判定结果，再发布公示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="346"/>
+        <source>尚未发布公示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="350"/>
+        <source>重新发布公示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="358"/>
+        <source>%1 件异议已超过答复期限仍未答复！</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="360"/>
+        <source>%1 件异议待答复，最早须于 %2 前答复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="369"/>
+        <source>第 %1 次公示：%2 至 %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="372"/>
+        <source>（尚未开始）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="374"/>
+        <source>（公示中）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="376"/>
+        <source>（已期满）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="378"/>
+        <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="389"/>
+        <source>成绩已确定，可以发证。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="391"/>
+        <source>公示期已满、异议均已答复：可以确定成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="427"/>
+        <source>已发布第 %1 次公示：%2 至 %3。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="430"/>
+        <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="443"/>
+        <source>生成公示名单</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="444"/>
+        <source>公示名单已生成；Excel 版保存在 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="445"/>
+        <source>成绩公示名单</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="452"/>
+        <source>异议已登记；请在答复期限内复核并答复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="461"/>
+        <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="464"/>
+        <source>异议已答复，成绩未变更。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="474"/>
+        <source>异议答复书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="479"/>
+        <source>确定后成绩不再公示，可以发放证书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="486"/>
+        <source>成绩已确定，可以在“证书”页面发证。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <location filename="../../ui/pages/registration.py" line="283"/>
@@ -2102,6 +2975,94 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="301"/>
         <source>不予通过须写明理由。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="76"/>
+        <source>补发证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="76"/>
+        <source>作废证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="81"/>
+        <source>证书</source>
+        <translation type="unfinished">Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="83"/>
+        <source>例如：持证人遗失，本人申请补发</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="84"/>
+        <source>例如：打印错误</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="86"/>
+        <source>理由 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="89"/>
+        <source>发证日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="90"/>
+        <source>补发的证书使用新编号，原证书标记为已替换（002 第二十九条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="91"/>
+        <source>作废的证书编号不再使用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="101"/>
+        <source>补发须写明持证人的申请理由（如：遗失）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="102"/>
+        <source>作废证书须写明理由。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="79"/>
+        <source>登记已上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="79"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="81"/>
+        <source>批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="83"/>
+        <source>国家平台给出的回执编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="85"/>
+        <source>回执编号 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="86"/>
+        <source>上报日期 *</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2691,6 +3652,257 @@
         <location filename="../../ui/pages/institution.py" line="186"/>
         <source>请至少选择一个等级。</source>
         <translation>Choose at least one level.</translation>
+    </message>
+</context>
+<context>
+    <name>ScoresPage</name>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="266"/>
+        <source>第 1 轮（第一人）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="267"/>
+        <source>第 2 轮（第二人）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="269"/>
+        <source>考核部分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="286"/>
+        <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="291"/>
+        <source>录入成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="292"/>
+        <source>导出录入表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="293"/>
+        <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="294"/>
+        <source>导入录入表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="304"/>
+        <location filename="../../ui/pages/scores.py" line="341"/>
+        <source>报名号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="304"/>
+        <location filename="../../ui/pages/scores.py" line="342"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="304"/>
+        <source>证件号码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="305"/>
+        <source>等级</source>
+        <translation type="unfinished">Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="305"/>
+        <source>成绩</source>
+        <translation type="unfinished">Scores</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="322"/>
+        <source>保存本轮录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="323"/>
+        <source>只保存填写了成绩的行；空白的行留待以后录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="331"/>
+        <source>核对、核定与锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="336"/>
+        <source>两轮录入不一致的成绩：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="343"/>
+        <source>第 1 轮</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="344"/>
+        <source>第 2 轮</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="346"/>
+        <source>没有不一致的成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="353"/>
+        <source>核定…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="354"/>
+        <source>复核原始答卷后核定不一致的成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="355"/>
+        <source>锁定本部分成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="356"/>
+        <source>更正成绩…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="357"/>
+        <location filename="../../ui/pages/scores.py" line="561"/>
+        <location filename="../../ui/pages/scores.py" line="574"/>
+        <source>判定成绩结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="358"/>
+        <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="383"/>
+        <source>读取成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="389"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="393"/>
+        <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="398"/>
+        <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="412"/>
+        <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="417"/>
+        <source>
+不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="440"/>
+        <source>已填 %1 / 共 %2 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="471"/>
+        <source>还没有填写任何成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="476"/>
+        <source>保存成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="477"/>
+        <source>已保存第 %1 轮%2成绩 %3 条。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="488"/>
+        <location filename="../../ui/pages/scores.py" line="503"/>
+        <source>导出成绩录入表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="489"/>
+        <location filename="../../ui/pages/scores.py" line="512"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="504"/>
+        <source>录入表已保存到 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="511"/>
+        <location filename="../../ui/pages/scores.py" line="518"/>
+        <source>导入成绩录入表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="519"/>
+        <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="541"/>
+        <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="547"/>
+        <source>锁定成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="548"/>
+        <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="556"/>
+        <source>成绩已更正，更正记录已记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="561"/>
+        <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="562"/>
+        <source>判定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="570"/>
+        <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3422,6 +4634,59 @@
     </message>
 </context>
 <context>
+    <name>SettleDialog</name>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="187"/>
+        <source>核定成绩</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="187"/>
+        <source>核定并锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="189"/>
+        <source>考生</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="190"/>
+        <source>考核部分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="191"/>
+        <source>两轮录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="191"/>
+        <source>第 1 轮 %1；第 2 轮 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="196"/>
+        <source>例如：复核原始答卷，第二轮录入有误</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="198"/>
+        <source>核定成绩 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="199"/>
+        <source>核定依据 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="207"/>
+        <source>请填写核定的成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SittingState</name>
     <message>
         <location filename="../../ui/sittings.py" line="13"/>
@@ -3791,6 +5056,212 @@
     </message>
 </context>
 <context>
+    <name>UploadsPage</name>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="122"/>
+        <source>待上报证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="123"/>
+        <source>生成上报批次…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="124"/>
+        <source>按平台模板导出所选证书（未选则全部），签名打包为 ZIP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="130"/>
+        <source>证书编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="131"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="132"/>
+        <source>发证日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="133"/>
+        <source>职业等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="135"/>
+        <source>没有待上报的证书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="141"/>
+        <location filename="../../ui/pages/uploads.py" line="268"/>
+        <source>校验上报数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="142"/>
+        <source>选择数据包并校验…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="145"/>
+        <source>选择一个上报数据包（.zip），按第三方的方式逐项校验：完整性、签名、清单和数据文件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="151"/>
+        <source>校验项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="152"/>
+        <source>结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="154"/>
+        <source>尚未校验。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="161"/>
+        <source>上报批次与期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="162"/>
+        <source>登记已上报…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="163"/>
+        <location filename="../../ui/pages/uploads.py" line="304"/>
+        <source>登记平台已确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="171"/>
+        <source>数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="172"/>
+        <source>证书数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="173"/>
+        <source>上报期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="173"/>
+        <source>（暂定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="175"/>
+        <source>剩余工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="177"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="179"/>
+        <source>回执编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="180"/>
+        <source>提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="182"/>
+        <source>尚未生成上报批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="191"/>
+        <source>读取上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="204"/>
+        <source>上报批次 %1（%2 本证书，期限 %3）：%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="211"/>
+        <source>%1 本证书尚未上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="213"/>
+        <source>（最早发证 %1）：发证后 30 个工作日内须上报（002 第二十八条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="246"/>
+        <source>保存上报数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="247"/>
+        <location filename="../../ui/pages/uploads.py" line="262"/>
+        <source>ZIP 压缩包 (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="252"/>
+        <source>生成上报批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="253"/>
+        <source>正在导出、签名并打包……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="254"/>
+        <source>已生成上报批次 %1：%2 本证书，已签名（密钥 %3）。请上传到国家平台后登记回执。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="261"/>
+        <source>选择上报数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="277"/>
+        <source>%1：全部 %2 项校验通过。数据包完整、签名有效。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="280"/>
+        <source>%1：%2 项未通过，数据包可能被改动或损坏，不能上报。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="297"/>
+        <source>已登记上报回执。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/uploads.py" line="305"/>
+        <source>已登记国家平台确认接收。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UserDialog</name>
     <message>
         <location filename="../../ui/pages/settings.py" line="108"/>
@@ -3854,6 +5325,14 @@
         <location filename="../../ui/widgets.py" line="107"/>
         <source>确定</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>WorkPage</name>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="99"/>
+        <source>（依据：%1）</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,110 @@
+"""The scores page: blind double entry through the page, the mismatch list, settling and locking."""
+
+import pytest
+import shiboken6
+
+from jlexam.security.roles import Role
+from jlexam.services import eligibility, registration, scoring, sittings
+from tests.services.helpers import open_sitting, person
+
+CODE = "S2026-12"
+
+
+@pytest.fixture
+def team(gui_actor_for):  # type: ignore[no-untyped-def]
+    return {
+        "clerk1": gui_actor_for(Role.EXAM_OFFICE),
+        "clerk2": gui_actor_for(Role.EXAM_OFFICE, Role.DATA_CLERK),
+        "supervisor": gui_actor_for(Role.SUPERVISOR),
+    }
+
+
+@pytest.fixture
+def scored(gui_admin, team):  # type: ignore[no-untyped-def]
+    """Three approved level-4 applications (theory + practical), registration closed."""
+    clerk, sup = team["clerk1"], team["supervisor"]
+    open_sitting(gui_admin, clerk)
+    ids = [registration.register_application(clerk, CODE, person(i)) for i in (1, 3, 5)]
+    sittings.close_registration(clerk, CODE)
+    eligibility.evaluate_sitting(clerk, CODE)
+    for app_id in ids:
+        eligibility.decide(sup, app_id, True)
+    return ids
+
+
+def open_page(qtbot, make_window, actor, key="scores"):  # type: ignore[no-untyped-def]
+    window = make_window(actor)
+    qtbot.waitUntil(lambda: window.ctx.sitting is not None, timeout=5_000)
+    window.navigation.select(key)
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.loaded is not None and page.loaded.code is not None, timeout=5_000)
+    return window, page
+
+
+def _closed(dialog) -> bool:  # type: ignore[no-untyped-def]
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def _wait_loaded(qtbot, page, check):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: page.task is not None and not page.task.is_running and check(), timeout=5_000)
+
+
+def test_double_blind_entry_mismatch_settle_and_lock(qtbot, team, scored, make_window, shown_errors):
+    from ui.pages.scores import SettleDialog
+
+    _w1, page1 = open_page(qtbot, make_window, team["clerk1"])
+    assert page1.entry_card.isVisible() and not page1.check_card.isVisible()  # a clerk never sees both rounds
+    assert page1.sheet.rowCount() == 3
+    for app_id, mark in zip(scored, ("80", "55", "缺考"), strict=True):
+        page1.set_mark(app_id, mark)
+    page1.save_button.click()
+    qtbot.waitUntil(lambda: "已保存第 1 轮" in page1.notice.label.text(), timeout=5_000)
+    assert "3 条" in page1.notice.label.text()
+    _wait_loaded(qtbot, page1, lambda: page1.sheet.item(0, 4).text() == "80")
+
+    # the same clerk may not enter the second round
+    page1.round.setCurrentIndex(page1.round.findData(2))
+    _wait_loaded(qtbot, page1, lambda: page1.loaded.round_no == 2)
+    page1.set_mark(scored[0], "80")
+    page1.save_button.click()
+    qtbot.waitUntil(lambda: page1.notice.property("level") == "error", timeout=5_000)
+    assert "另一位工作人员" in page1.notice.label.text()
+
+    # clerk 2 sees none of clerk 1's marks
+    _w2, page2 = open_page(qtbot, make_window, team["clerk2"])
+    page2.round.setCurrentIndex(page2.round.findData(2))
+    _wait_loaded(qtbot, page2, lambda: page2.loaded.round_no == 2)
+    assert [page2.sheet.item(r, 4).text() for r in range(3)] == ["", "", ""]
+    assert "互不可见" in page2.blind_hint.text()
+    for app_id, mark in zip(scored, ("80", "59", "缺考"), strict=True):
+        page2.set_mark(app_id, mark)
+    page2.save_button.click()
+    qtbot.waitUntil(lambda: "已保存第 2 轮" in page2.notice.label.text(), timeout=5_000)
+
+    # the supervisor sees the mismatch, cannot lock yet, settles, then locks
+    _w3, sup = open_page(qtbot, make_window, team["supervisor"])
+    assert sup.check_card.isVisible() and not sup.entry_card.isVisible()
+    _wait_loaded(qtbot, sup, lambda: sup.mismatch_table.model.rowCount() == 1)
+    assert sup.mismatch_table.model._texts[0][1:] == ("考生3", "55", "59")
+    assert "两轮一致 2 条，不一致 1 条" in sup.summary.text()
+    sup.lock_button.click()
+    qtbot.waitUntil(lambda: sup.notice.property("level") == "error", timeout=5_000)
+    assert "不一致" in sup.notice.label.text()
+
+    sup.select_mismatch(scored[1])
+    assert sup.settle_button.isEnabled()
+    sup.settle_button.click()
+    dialog = sup.dialog
+    assert isinstance(dialog, SettleDialog)
+    dialog.mark.setText("59")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5_000)
+    assert "依据" in dialog.error.text()
+    dialog.reason.setPlainText("复核原始答卷")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: _closed(dialog), timeout=5_000)
+    _wait_loaded(qtbot, sup, lambda: sup.mismatch_table.model.rowCount() == 0)
+    sup.lock_button.click()
+    qtbot.waitUntil(lambda: "已锁定理论知识考试成绩 2 条" in sup.notice.label.text(), timeout=5_000)
+    assert scoring.reconciliation(team["supervisor"], CODE, "theory").locked == 3
+    assert shown_errors == []

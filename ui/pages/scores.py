@@ -1,0 +1,575 @@
+"""The scores page (成绩, 002 §25): double blind entry by two clerks, reconciliation, settling, locking, audited
+changes and the results.
+
+A clerk sees only the marks they entered themselves in the chosen round (``scoring.entry_sheet`` is blind);
+the reconciliation, which shows both rounds' marks where they differ, is shown only to the supervisor who
+settles them. Every rule is the services'; refusals are shown in Chinese where the user is looking.
+
+``WorkPage`` (the page base with a notice banner, dialogs and refusals) is shared with the publicity,
+certificates and uploads pages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from jlexam.domain.standards import ExamPart
+from jlexam.errors import JlexamError
+from jlexam.services import scoring
+from ui import errors
+from ui.context import AppContext
+from ui.navigation import Stage
+from ui.pages.base import Page
+from ui.pages.sittings import TaskDialog, main_window
+from ui.tables import Column, TableView
+from ui.tasks import Progress, run_task
+from ui.widgets import Banner, Card, confirm, primary
+
+PARTS = tuple(ExamPart)
+MARK_HINT = "分数 0–100（最多一位小数），或“缺考”“违纪”"
+
+
+# --- shared with the other result pages ------------------------------------------------------------------
+class WorkPage(Page):
+    """A page with a status banner, a notice banner for the last action's outcome, and dialogs."""
+
+    scrollable = False
+
+    def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, stage, parent)
+        self.dialog: QDialog | None = None
+        self.task = None
+        self.status = Banner("", "info")
+        self.status.setVisible(False)
+        self.content.addWidget(self.status)
+        self.notice = Banner("", "ok")
+        self.notice.setVisible(False)
+        self.content.addWidget(self.notice)
+
+    @property
+    def code(self) -> str | None:
+        return self.ctx.sitting.code if self.ctx.sitting else None
+
+    def set_status(self, text: str, level: str = "info") -> None:
+        self.status.set(text, level)
+        self.status.setVisible(bool(text))
+
+    def show_notice(self, message: str, level: str = "ok") -> None:
+        self.notice.set(message, level)
+        self.notice.setVisible(bool(message))
+
+    def changed(self, message: str = "", level: str = "ok", *, sittings: bool = False) -> None:
+        """After a change: say what happened, reload, and refresh the shell (state chip, blockers)."""
+        if message:
+            self.show_notice(message, level)
+        window = main_window(self)
+        if sittings and window is not None:
+            from ui.pages.sittings import reload_shell
+
+            reload_shell(self, self.code)  # the sitting's state changed: every page refreshes
+            return
+        self.refresh()
+        if window is not None:
+            window.refresh_blockers()
+
+    def refused(self, exc: BaseException) -> None:
+        if isinstance(exc, JlexamError):
+            self.show_notice(exc.message + (self.tr("（依据：%1）").replace("%1", exc.rule) if exc.rule else ""),
+                             "error")
+        else:
+            errors.show_error(self, exc)
+
+    def open_dialog(self, dialog: QDialog, on_done: Callable[[Any], None]) -> QDialog:
+        self.dialog = dialog
+        if isinstance(dialog, TaskDialog):
+            dialog.done.connect(on_done)
+        else:
+            dialog.accepted.connect(lambda: on_done(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def load(self, fn: Callable[[Progress], Any], on_done: Callable[[Any], None], title: str) -> None:
+        if self.task is not None and self.task.is_running:
+            self.task.cancel()
+        self.task = run_task(self, fn, title=title, dialog=False, on_done=on_done, on_error=self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, JlexamError):
+            self.set_status(exc.message, "error")
+        else:
+            errors.show_error(self, exc)
+
+
+def documents_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+
+
+def temp_pdf(stem: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="jlexam-"))
+    return folder / f"{stem}.pdf"
+
+
+def preview(page: QWidget, path: Path, actor, title: str) -> QDialog:  # type: ignore[no-untyped-def]
+    from ui.pdf_preview import PdfPreview
+
+    dialog = PdfPreview(path, actor=actor, title=title, parent=page)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    page.preview = dialog  # type: ignore[attr-defined]
+    return dialog
+
+
+# --- data ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Loaded:
+    code: str | None
+    part: str
+    round_no: int
+    sheet: list[scoring.EntryRow]
+    sheet_error: str
+    reconciliation: scoring.ReconciliationView | None
+    names: dict[int, str]
+
+
+def _load(actor, code: str | None, part: str, round_no: int, settle: bool) -> Loaded:  # type: ignore[no-untyped-def]
+    """Runs on the thread pool."""
+    if code is None:
+        return Loaded(None, part, round_no, [], "", None, {})
+    try:
+        sheet = scoring.entry_sheet(actor, code, part, round_no)
+    except JlexamError as exc:  # e.g. past 已评分: entry is closed, corrections still go through 更正
+        names: dict[int, str] = {}
+        if actor.can("scores.change") and actor.can("candidates.view"):
+            from jlexam.services import eligibility
+
+            names = {r.id: r.name for r in eligibility.list_applications(actor, code) if r.decision == "approved"}
+        return Loaded(code, part, round_no, [], exc.message, None, names)
+    rec = scoring.reconciliation(actor, code, part) if settle else None
+    return Loaded(code, part, round_no, sheet, "", rec, {r.application_id: r.name for r in sheet})
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    application_id: int
+    name: str
+    first: str
+    second: str
+
+
+# --- dialogs ---------------------------------------------------------------------------------------------
+class SettleDialog(TaskDialog):
+    """核定: the supervisor checks the paper and settles the mark, with the basis (002 §25)."""
+
+    def __init__(self, actor, part: str, row: Mismatch, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(self.tr("核定成绩"), self.tr("核定并锁定"), parent)
+        self.actor, self.part, self.row = actor, part, row
+        self.form.addRow(self.tr("考生"), QLabel(f"{row.name}（{self.tr('报名号')} {row.application_id}）"))
+        self.form.addRow(self.tr("考核部分"), QLabel(self.tr(ExamPart(part).label)))
+        self.form.addRow(self.tr("两轮录入"), QLabel(self.tr("第 1 轮 %1；第 2 轮 %2")
+                                                   .replace("%1", row.first or "—").replace("%2", row.second or "—")))
+        self.mark = QLineEdit()
+        self.mark.setPlaceholderText(self.tr(MARK_HINT))
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(self.tr("例如：复核原始答卷，第二轮录入有误"))
+        self.reason.setFixedHeight(80)
+        self.form.addRow(self.tr("核定成绩 *"), self.mark)
+        self.form.addRow(self.tr("核定依据 *"), self.reason)
+        self.finish_layout()
+        self.resize(500, 300)
+
+    def work(self) -> Callable[[Progress], Any] | None:
+        actor, app_id, part = self.actor, self.row.application_id, self.part
+        mark, reason = self.mark.text().strip(), self.reason.toPlainText().strip()
+        if not mark:
+            self.show_message(self.tr("请填写核定的成绩。"))
+            return None
+        return lambda _p: scoring.settle(actor, app_id, part, mark, reason)
+
+
+class ChangeDialog(TaskDialog):
+    """更正: a locked score changes only with a reason, and the change is audited."""
+
+    def __init__(self, actor, part: str, names: dict[int, str], parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(self.tr("更正已锁定的成绩"), self.tr("更正"), parent)
+        self.actor = actor
+        self.candidate = QComboBox()
+        self.candidate.setEditable(False)
+        for app_id, name in sorted(names.items()):
+            self.candidate.addItem(f"{name}（{app_id}）", app_id)
+        self.part = QComboBox()
+        for p in PARTS:
+            self.part.addItem(self.tr(p.label), p.value)
+        self.part.setCurrentIndex(self.part.findData(part))
+        self.mark = QLineEdit()
+        self.mark.setPlaceholderText(self.tr(MARK_HINT))
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(self.tr("写明更正的理由和依据"))
+        self.reason.setFixedHeight(80)
+        self.form.addRow(self.tr("考生 *"), self.candidate)
+        self.form.addRow(self.tr("考核部分 *"), self.part)
+        self.form.addRow(self.tr("更正后成绩 *"), self.mark)
+        self.form.addRow(self.tr("理由 *"), self.reason)
+        note = QLabel(self.tr("更正记入审计日志；公示后更正的成绩须重新公示。"))
+        note.setObjectName("Hint")
+        self.outer.addWidget(note)
+        self.finish_layout()
+        self.resize(520, 320)
+
+    def work(self) -> Callable[[Progress], Any] | None:
+        app_id = self.candidate.currentData()
+        if app_id is None:
+            self.show_message(self.tr("请选择考生。"))
+            return None
+        actor, part = self.actor, self.part.currentData()
+        mark, reason = self.mark.text().strip(), self.reason.toPlainText().strip()
+        return lambda _p: scoring.change_score(actor, app_id, part, mark, reason)
+
+
+# --- the page --------------------------------------------------------------------------------------------
+class ScoresPage(WorkPage):
+    def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, stage, parent)
+        actor = ctx.actor
+        self.can_enter = actor.can("scores.enter")
+        self.can_settle = actor.can("scores.settle")
+        self.can_change = actor.can("scores.change")
+        self.loaded: Loaded | None = None
+        self.mismatches: list[Mismatch] = []
+
+        self.part = QComboBox()
+        for p in PARTS:
+            self.part.addItem(self.tr(p.label), p.value)
+        self.round = QComboBox()
+        self.round.addItem(self.tr("第 1 轮（第一人）"), 1)
+        self.round.addItem(self.tr("第 2 轮（第二人）"), 2)
+        self.round.setVisible(self.can_enter)
+        self.actions.addWidget(QLabel(self.tr("考核部分")))
+        self.actions.addWidget(self.part)
+        self.actions.addWidget(self.round)
+        self.part.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.round.currentIndexChanged.connect(lambda _i: self.refresh())
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        self.entry_card = self._entry_card()
+        self.check_card = self._check_card()
+        splitter.addWidget(self.entry_card)
+        splitter.addWidget(self.check_card)
+        self.entry_card.setVisible(self.can_enter)
+        self.check_card.setVisible(self.can_settle)
+        splitter.setSizes([620, 520])
+        self.content.addWidget(splitter, 1)
+        if not (self.can_enter or self.can_settle):
+            self.content.addWidget(Banner(self.tr("您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。"), "info"))
+        ctx.sitting_changed.connect(self.refresh)
+
+    # --- building ---------------------------------------------------------------------------------------
+    def _entry_card(self) -> Card:
+        card = Card(self.tr("录入成绩"))
+        self.export_button = QPushButton(self.tr("导出录入表…"))
+        self.export_button.setToolTip(self.tr("导出本轮的 Excel 成绩录入表，填好后再导入"))
+        self.import_button = QPushButton(self.tr("导入录入表…"))
+        self.export_button.clicked.connect(lambda: self.export_workbook())
+        self.import_button.clicked.connect(lambda: self.import_workbook())
+        card.header.addWidget(self.export_button)
+        card.header.addWidget(self.import_button)
+        self.blind_hint = QLabel()
+        self.blind_hint.setObjectName("Hint")
+        self.blind_hint.setWordWrap(True)
+        card.body.addWidget(self.blind_hint)
+        self.sheet = QTableWidget(0, 5)
+        self.sheet.setHorizontalHeaderLabels([self.tr("报名号"), self.tr("姓名"), self.tr("证件号码"),
+                                              self.tr("等级"), self.tr("成绩")])
+        self.sheet.verticalHeader().setVisible(False)
+        self.sheet.verticalHeader().setDefaultSectionSize(30)
+        self.sheet.setAlternatingRowColors(True)
+        self.sheet.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.sheet.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        header = self.sheet.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((70, 90, 170, 110)):
+            self.sheet.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        card.body.addWidget(self.sheet, 1)
+        row = QHBoxLayout()
+        self.entry_count = QLabel()
+        self.entry_count.setObjectName("Hint")
+        row.addWidget(self.entry_count, 1)
+        self.save_button = primary(QPushButton(self.tr("保存本轮录入")))
+        self.save_button.setToolTip(self.tr("只保存填写了成绩的行；空白的行留待以后录入"))
+        self.save_button.clicked.connect(self.save_marks)
+        row.addWidget(self.save_button)
+        card.body.addLayout(row)
+        self.sheet.itemChanged.connect(lambda _i: self._count_entered())
+        return card
+
+    def _check_card(self) -> Card:
+        card = Card(self.tr("核对、核定与锁定"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        card.body.addWidget(self.summary)
+        caption = QLabel(self.tr("两轮录入不一致的成绩："))
+        caption.setObjectName("Hint")
+        card.body.addWidget(caption)
+        self.mismatch_table = TableView(
+            [
+                Column(self.tr("报名号"), lambda m: m.application_id, width=70),
+                Column(self.tr("姓名"), lambda m: m.name, width=90),
+                Column(self.tr("第 1 轮"), lambda m: m.first, width=80, color=lambda _m: "#b42318"),
+                Column(self.tr("第 2 轮"), lambda m: m.second, width=80, color=lambda _m: "#b42318"),
+            ],
+            empty_text=self.tr("没有不一致的成绩。"),
+            search=False,
+        )
+        self.mismatch_table.selection_changed.connect(self._update_buttons)
+        self.mismatch_table.activated_row.connect(lambda _r: self.settle_selected())
+        card.body.addWidget(self.mismatch_table, 1)
+        buttons = QHBoxLayout()
+        self.settle_button = QPushButton(self.tr("核定…"))
+        self.settle_button.setToolTip(self.tr("复核原始答卷后核定不一致的成绩"))
+        self.lock_button = primary(QPushButton(self.tr("锁定本部分成绩")))
+        self.change_button = QPushButton(self.tr("更正成绩…"))
+        self.results_button = QPushButton(self.tr("判定成绩结果"))
+        self.results_button.setToolTip(self.tr("按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定"))
+        self.settle_button.clicked.connect(self.settle_selected)
+        self.lock_button.clicked.connect(self.lock)
+        self.change_button.clicked.connect(self.change)
+        self.results_button.clicked.connect(self.compute_results)
+        self.change_button.setVisible(self.can_change)
+        buttons.addWidget(self.change_button)
+        buttons.addStretch(1)
+        for b in (self.settle_button, self.results_button, self.lock_button):
+            buttons.addWidget(b)
+        card.body.addLayout(buttons)
+        return card
+
+    # --- data -------------------------------------------------------------------------------------------
+    @property
+    def part_value(self) -> str:
+        return self.part.currentData()
+
+    @property
+    def round_no(self) -> int:
+        return int(self.round.currentData()) if self.can_enter else 1
+
+    def refresh(self) -> None:
+        actor, code, part, round_no, settle = (self.ctx.actor, self.code, self.part_value, self.round_no,
+                                               self.can_settle)
+        self.load(lambda _p: _load(actor, code, part, round_no, settle), self._loaded, self.tr("读取成绩"))
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        part_label = self.tr(ExamPart(loaded.part).label)
+        if loaded.code is None:
+            self.set_status(self.tr("尚无认定批次。"), "info")
+        elif loaded.sheet_error:
+            closed = self.ctx.sitting is not None and self.ctx.sitting.state in ("marked", "publicised", "final",
+                                                                                 "certified", "reported", "archived")
+            self.set_status(loaded.sheet_error + (self.tr("成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。")
+                                                  if closed else ""), "info" if closed else "warn")
+        else:
+            self.set_status("", "info")
+        self.blind_hint.setText(
+            self.tr("%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，"
+                    "两轮互不可见（002 第二十五条）。成绩填写：%3。")
+            .replace("%1", part_label).replace("%2", str(loaded.round_no)).replace("%3", self.tr(MARK_HINT)))
+        self._fill_sheet(loaded.sheet)
+        usable = loaded.code is not None and not loaded.sheet_error
+        for b in (self.save_button, self.export_button, self.import_button):
+            b.setEnabled(usable and bool(loaded.sheet))
+        rec = loaded.reconciliation
+        self.mismatches = [Mismatch(a, loaded.names.get(a, ""), r1, r2) for a, r1, r2 in rec.mismatches] if rec else []
+        self.mismatch_table.set_rows(self.mismatches)
+        if rec is None:
+            self.summary.setText(loaded.sheet_error or "")
+        else:
+            missing = len(rec.missing_first) + len(rec.missing_second)
+            text = (self.tr("%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。")
+                    .replace("%1", part_label).replace("%2", str(rec.agreed)).replace("%3", str(len(rec.mismatches)))
+                    .replace("%4", str(len(rec.missing_first))).replace("%5", str(len(rec.missing_second)))
+                    .replace("%6", str(rec.locked)))
+            if rec.mismatches or missing:
+                text += self.tr("\n不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。")
+            self.summary.setText(text)
+        self._update_buttons()
+
+    def _fill_sheet(self, rows: list[scoring.EntryRow]) -> None:
+        self.sheet.blockSignals(True)
+        self.sheet.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = (str(row.application_id), row.name, row.id_number_masked, row.level.written)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                item.setData(Qt.ItemDataRole.UserRole, row.application_id)
+                self.sheet.setItem(r, c, item)
+            mark = QTableWidgetItem(row.my_mark)
+            mark.setData(Qt.ItemDataRole.UserRole, row.application_id)
+            self.sheet.setItem(r, 4, mark)
+        self.sheet.blockSignals(False)
+        self._count_entered()
+
+    def _count_entered(self) -> None:
+        total = self.sheet.rowCount()
+        filled = sum(1 for r in range(total) if (self.sheet.item(r, 4) and self.sheet.item(r, 4).text().strip()))
+        self.entry_count.setText(self.tr("已填 %1 / 共 %2 人").replace("%1", str(filled)).replace("%2", str(total)))
+
+    def _update_buttons(self) -> None:
+        has_sitting = self.loaded is not None and self.loaded.code is not None and not self.loaded.sheet_error
+        self.settle_button.setEnabled(len(self.mismatch_table.selected_rows()) == 1)
+        self.lock_button.setEnabled(has_sitting)
+        self.results_button.setEnabled(has_sitting)
+        self.change_button.setEnabled(bool(self.loaded and self.loaded.names))
+
+    # --- entering ---------------------------------------------------------------------------------------
+    def set_mark(self, application_id: int, text: str) -> None:
+        """Type a mark into the sheet (keyboard users type into the cell; tests call this)."""
+        for r in range(self.sheet.rowCount()):
+            if self.sheet.item(r, 4).data(Qt.ItemDataRole.UserRole) == application_id:
+                self.sheet.item(r, 4).setText(text)
+                return
+        raise KeyError(application_id)
+
+    def entered_marks(self) -> dict[int, str]:
+        marks = {}
+        for r in range(self.sheet.rowCount()):
+            item = self.sheet.item(r, 4)
+            if item is not None and item.text().strip():
+                marks[int(item.data(Qt.ItemDataRole.UserRole))] = item.text().strip()
+        return marks
+
+    def save_marks(self) -> None:
+        if not self.can_enter or self.code is None:
+            return
+        marks = self.entered_marks()
+        if not marks:
+            self.show_notice(self.tr("还没有填写任何成绩。"), "warn")
+            return
+        actor, code, part, round_no = self.ctx.actor, self.code, self.part_value, self.round_no
+        self.save_button.setEnabled(False)
+        handle = run_task(self, lambda _p: scoring.enter_scores(actor, code, part, round_no, marks),
+                          title=self.tr("保存成绩"), on_done=lambda n: self.changed(
+                              self.tr("已保存第 %1 轮%2成绩 %3 条。").replace("%1", str(round_no))
+                              .replace("%2", self.tr(ExamPart(part).label)).replace("%3", str(n))),
+                          on_error=self.refused)
+        handle.finished.connect(lambda: self.save_button.setEnabled(True))
+
+    def export_workbook(self, path: Path | None = None) -> None:
+        if self.loaded is None or not self.loaded.sheet or self.ctx.sitting is None:
+            return
+        part_label = ExamPart(self.part_value).label
+        if path is None:
+            name = f"{self.ctx.sitting.code}-{part_label}-第{self.round_no}轮录入表.xlsx"
+            chosen, _f = QFileDialog.getSaveFileName(self, self.tr("导出成绩录入表"), str(documents_folder() / name),
+                                                     self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return
+            path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
+        from jlexam.exchange.score_sheets import ScoreSheetRow, write_score_workbook
+
+        rows = [ScoreSheetRow(str(r.application_id), "", r.name, r.id_number_masked, "", "") for r in self.loaded.sheet]
+        sitting_name, round_no, target = self.ctx.sitting.name, self.round_no, Path(path)
+
+        def write(_p: Progress) -> Path:
+            write_score_workbook(rows, target, sitting=sitting_name, session_label=part_label, part_label=part_label,
+                                 room="全部", entry_round=round_no)  # type: ignore[arg-type]
+            return target
+
+        run_task(self, write, title=self.tr("导出成绩录入表"),
+                 on_done=lambda p: self.show_notice(self.tr("录入表已保存到 %1。").replace("%1", str(p))),
+                 on_error=self.refused)
+
+    def import_workbook(self, path: Path | None = None) -> None:
+        if not self.can_enter or self.code is None:
+            return
+        if path is None:
+            chosen, _f = QFileDialog.getOpenFileName(self, self.tr("导入成绩录入表"), str(documents_folder()),
+                                                     self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return
+            path = Path(chosen)
+        actor, code, part, round_no, source = self.ctx.actor, self.code, self.part_value, self.round_no, Path(path)
+        run_task(self, lambda _p: scoring.import_score_workbook(actor, code, part, round_no, source),
+                 title=self.tr("导入成绩录入表"),
+                 on_done=lambda n: self.changed(self.tr("已从 %1 录入第 %2 轮成绩 %3 条。").replace("%1", source.name)
+                                                .replace("%2", str(round_no)).replace("%3", str(n))),
+                 on_error=self.refused)
+
+    # --- settling, locking ------------------------------------------------------------------------------
+    def select_mismatch(self, application_id: int) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
+        view, proxy = self.mismatch_table.view, self.mismatch_table.proxy
+        view.clearSelection()
+        for r in range(proxy.rowCount()):
+            if proxy.source_row_object(proxy.index(r, 0)).application_id == application_id:
+                view.selectionModel().select(proxy.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                                             | QItemSelectionModel.SelectionFlag.Rows)
+        self._update_buttons()
+
+    def settle_selected(self) -> None:
+        chosen = self.mismatch_table.selected_rows()
+        if len(chosen) != 1 or not self.can_settle:
+            return
+        row = chosen[0]
+        self.open_dialog(SettleDialog(self.ctx.actor, self.part_value, row, self),
+                         lambda _v: self.changed(self.tr("已核定 %1 的成绩并锁定，依据已记入审计日志。").replace("%1", row.name)))
+
+    def lock(self) -> None:
+        if not self.can_settle or self.code is None:
+            return
+        actor, code, part = self.ctx.actor, self.code, self.part_value
+        run_task(self, lambda _p: scoring.lock_scores(actor, code, part), title=self.tr("锁定成绩"),
+                 on_done=lambda n: self.changed(self.tr("已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。")
+                                                .replace("%1", self.tr(ExamPart(part).label)).replace("%2", str(n))),
+                 on_error=self.refused)
+
+    def change(self) -> None:
+        if not self.can_change or self.loaded is None:
+            return
+        self.open_dialog(ChangeDialog(self.ctx.actor, self.part_value, self.loaded.names, self),
+                         lambda _v: self.changed(self.tr("成绩已更正，更正记录已记入审计日志。")))
+
+    def compute_results(self) -> None:
+        if not self.can_settle or self.code is None:
+            return
+        if not confirm(self, self.tr("判定成绩结果"), self.tr("按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。"),
+                       self.tr("判定"), irreversible=False):
+            return
+        self.run_results()
+
+    def run_results(self) -> None:
+        actor, code = self.ctx.actor, self.code
+
+        def done(counts: dict[str, int]) -> None:
+            self.changed(self.tr("成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。")
+                         .replace("%1", str(counts.get("passed", 0))).replace("%2", str(counts.get("failed", 0)))
+                         .replace("%3", str(counts.get("absent", 0))), sittings=True)
+
+        run_task(self, lambda _p: scoring.compute_results(actor, code), title=self.tr("判定成绩结果"),
+                 on_done=done, on_error=self.refused)
