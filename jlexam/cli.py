@@ -229,13 +229,27 @@ def backup_restore(c: Context, name: str) -> None:
 
 def _register_more() -> None:
     """Commands that live in their own modules."""
-    from jlexam import cli_archive, cli_batch, cli_custody, cli_demo, cli_registration, cli_results, cli_users
+    from jlexam import (
+        cli_archive,
+        cli_arrangement,
+        cli_batch,
+        cli_custody,
+        cli_demo,
+        cli_registration,
+        cli_results,
+        cli_users,
+    )
 
     cli.add_command(cli_batch.batch)
     cli.add_command(cli_users.users)
     cli.add_command(cli_custody.custody)
     cli.add_command(cli_demo.demo)
-    for command in [*cli_registration.COMMANDS, *cli_results.COMMANDS, *cli_archive.COMMANDS]:
+    for command in [
+        *cli_registration.COMMANDS,
+        *cli_arrangement.COMMANDS,
+        *cli_results.COMMANDS,
+        *cli_archive.COMMANDS,
+    ]:
         cli.add_command(command)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from jlexam.demo import archive_stage
+from jlexam.demo import archive_stage, arrangement_stage
 from jlexam.demo.institution import demo_institution
 from jlexam.demo.people import make_people
 from jlexam.demo.photos import make_photo
@@ -31,6 +31,7 @@ from jlexam.services import (
     announcement,
     candidates,
     certificates,
+    checkin,
     custody,
     eligibility,
     institution,
@@ -74,6 +75,12 @@ class DemoResult:
 # Every file a demo run writes into its folder (and so removes before a fresh run).
 OWN_FILES = (
     *archive_stage.OWN_FILES,
+    "tickets.pdf",
+    "door-list.pdf",
+    "seat-chart.pdf",
+    "sign-in.pdf",
+    "room-record.pdf",
+    "room-records-filled.pdf",
     DB_NAME,
     DB_NAME + "-wal",
     DB_NAME + "-shm",
@@ -283,11 +290,12 @@ def _scores(clerk1: Actor, clerk2: Actor, supervisor: Actor, sitting_code: str, 
 
     rng = random.Random(seed)
     apps = [r for r in eligibility.list_applications(clerk1, sitting_code) if r.decision == "approved"]
+    absent = _recorded_absences(supervisor, sitting_code)
     for part in ("theory", "practical", "review"):
         ids = [a.id for a in apps if _needs(supervisor, a, part)]
         if not ids:
             continue
-        marks = {i: _mark(rng) for i in ids}
+        marks = {i: "缺考" if i in absent else _mark(rng) for i in ids}
         slips = dict(marks)
         for i in rng.sample(ids, k=min(3, len(ids))):
             slips[i] = "0" if marks[i] != "0" else "1"
@@ -304,11 +312,19 @@ def _needs(actor: Actor, app: eligibility.ApplicationRow, part: str) -> bool:
     return any(r.part.value == part for r in standard.parts.get(app.level, ()))
 
 
+def _recorded_absences(actor: Actor, sitting_code: str) -> set[int]:
+    """The applications the invigilators recorded absent on exam day (002 attachment 9)."""
+    return {
+        e.application_id
+        for view in sittings.list_sessions(actor, sitting_code)
+        for e in checkin.room_events(actor, view.id)
+        if e.kind == "absent" and e.application_id is not None
+    }
+
+
 def _mark(rng) -> str:  # type: ignore[no-untyped-def]
     roll = rng.random()
-    if roll < 0.02:
-        return "缺考"
-    if roll < 0.12:
+    if roll < 0.10:
         return str(rng.randint(30, 59))
     return str(rng.randint(60, 98))
 
@@ -425,6 +441,8 @@ def run_demo(
         sittings.close_registration(actors["kaowu"], sitting.code)
         approved, rejected = _review(actors["kaowu"], actors["zhukao"], sitting.code)
         say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
+        arranged = arrangement_stage.run(actors, sitting.code, out)
+        say("考场编排、考务人员、考务会、准考证和考场文书已完成；考试日扫码签到，缺考和突发事件已记录")
         packets = _custody(actors["kaowu"], actors["zhukao"], sitting.code)
         custody.write_labels(actors["kaowu"], sitting.code, out / "packet-labels.pdf")
         custody.write_custody_log(actors["zhukao"], sitting.code, out / "custody-log.pdf")
@@ -442,7 +460,7 @@ def run_demo(
         published += archive_stage.run(actors, sitting.code, out)
         say("上报回执已登记，认定批次已归档，档案包已签名并通过校验，监管报告已生成")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
-        result.files.extend([out / "packet-labels.pdf", out / "custody-log.pdf", *published])
+        result.files.extend([*arranged, out / "packet-labels.pdf", out / "custody-log.pdf", *published])
         result.files.append(
             announcement.write_announcement(actors["kaowu"], sitting.code, out / "announcement.pdf")
         )

@@ -35,6 +35,15 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
         "certificates.pdf",
         "certificates-blank.pdf",
         "upload-batch.zip",
+        "tickets.pdf",
+        "door-list.pdf",
+        "seat-chart.pdf",
+        "sign-in.pdf",
+        "room-record.pdf",
+        "room-records-filled.pdf",
+        "archive-package.zip",
+        "oversight-report.pdf",
+        "oversight-report.xlsx",
     } <= written
     for pdf in (
         "announcement.pdf",
