@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlexam.domain.idcard import normalize_id_number
+from jlexam.domain.tickets import check_ticket_number, normalize_ticket_number
 from jlexam.errors import NotFound
 from jlexam.exchange.photos import iter_photo_files, normalise_photo
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.candidates import ID_CONTEXT
-from jlexam.store.models import Application, Candidate, CandidatePhoto, Sitting
+from jlexam.store.models import Application, Candidate, CandidatePhoto, Sitting, Ticket
 
 
 @dataclass
@@ -49,10 +50,24 @@ def import_photos(uow: UnitOfWork, sitting_code: str, source: Path) -> PhotoImpo
     }
     cipher = uow.crypto
     report = PhotoImportReport()
+    by_ticket = {
+        number: candidate_id
+        for number, candidate_id in s.execute(
+            select(Ticket.number, Application.candidate_id)
+            .join(Application, Ticket.application_id == Application.id)
+            .where(Application.sitting_id == sitting.id)
+        )
+    }
+    by_id = {c.id: c for c in by_index.values()}
     for photo in iter_photo_files(source):
-        candidate = by_index.get(cipher.index(normalize_id_number(photo.stem), ID_CONTEXT))
+        # Named by ticket number (after tickets are issued) or by ID number.
+        ticket = normalize_ticket_number(photo.stem) if check_ticket_number(photo.stem) else ""
+        if ticket in by_ticket:
+            candidate = by_id.get(by_ticket[ticket])
+        else:
+            candidate = by_index.get(cipher.index(normalize_id_number(photo.stem), ID_CONTEXT))
         if candidate is None:
-            report.problems.append((photo.name, "文件名不是本批次考生的证件号码"))
+            report.problems.append((photo.name, "文件名不是本批次考生的证件号码或准考证号"))
             continue
         jpeg, problems = normalise_photo(photo.data)
         if jpeg is None:

@@ -52,8 +52,12 @@ def _part(part: str) -> ExamPart:
         ) from exc
 
 
-def _scorable(s: Session, sitting: Sitting) -> dict[int, Application]:
-    if SittingState(sitting.state) not in SCORING_STATES:
+def _scorable(s: Session, sitting: Sitting, *, writing: bool = True) -> dict[int, Application]:
+    """The approved applications; entering needs a scoring state, reading works from registration close on."""
+    order = list(SittingState)
+    state = SittingState(sitting.state)
+    readable = order.index(state) >= order.index(SittingState.CLOSED)
+    if (writing and state not in SCORING_STATES) or not readable:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{SittingState(sitting.state).label}”，不能录入成绩。"
         )
@@ -134,7 +138,7 @@ class EntryRow:
 def entry_sheet(s: Session, actor: Actor, sitting_code: str, part: str, round_no: int) -> list[EntryRow]:
     """The list a clerk enters against: blind to the other round (002 §25 double entry)."""
     ep = _part(part)
-    apps = _scorable(s, get_sitting(s, sitting_code))
+    apps = _scorable(s, get_sitting(s, sitting_code), writing=False)
     mine = {
         e.application_id: mark_label(mark_from_text(e.mark))
         for e in s.scalars(
@@ -190,7 +194,11 @@ def _required(s: Session, app: Application, part: ExamPart) -> bool:
 @query("scores.view")
 def reconciliation(s: Session, actor: Actor, sitting_code: str, part: str) -> ReconciliationView:
     ep = _part(part)
-    apps = {k: a for k, a in _scorable(s, get_sitting(s, sitting_code)).items() if _required(s, a, ep)}
+    apps = {
+        k: a
+        for k, a in _scorable(s, get_sitting(s, sitting_code), writing=False).items()
+        if _required(s, a, ep)
+    }
     locked = set(
         s.scalars(
             select(Score.application_id).where(Score.application_id.in_(list(apps)), Score.part == ep.value)

@@ -209,3 +209,18 @@ def test_absences_incidents_and_the_end_of_the_day(db, team, ticketed, tmp_path)
     checkin.record_absences(office, practical.id, now=end)
     checkin.mark_held(office, CODE, now=end)
     assert sittings.list_sittings(team["sup"])[0].state.value == "held"
+
+
+def test_photos_named_by_ticket_number(db, team, ticketed, tmp_path):
+    from jlexam.demo.photos import make_photo
+    from jlexam.domain.idcard import Sex
+    from jlexam.services.photos import import_photos
+
+    first = tickets.list_tickets(team["sup"], CODE)[0]
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / f"{first.number}.jpg").write_bytes(make_photo(7, Sex.FEMALE))
+    (folder / "2601019999.jpg").write_bytes(make_photo(8, Sex.MALE))  # not a valid ticket number
+    report = import_photos(team["office"], CODE, folder)
+    assert (report.imported + report.replaced) == 1
+    assert "准考证号" in dict(report.problems)["2601019999.jpg"]
