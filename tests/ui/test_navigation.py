@@ -49,7 +49,7 @@ def test_order_follows_the_workflow(gui_actor_for, make_window):
 
 
 def test_unbuilt_stage_says_so(qtbot, gui_actor_for, make_window):
-    window = make_window(gui_actor_for(Role.EXAM_OFFICE))
+    window = make_window(gui_actor_for(Role.DATA_CLERK))  # 档案 is the stage not built yet
     unbuilt = next(s for s in STAGES if s.page is None and s.key in _keys(window))
     window.navigation.select(unbuilt.key)
     page = window.current_page()
