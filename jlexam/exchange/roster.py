@@ -43,6 +43,7 @@ from jlexam.domain.idcard import Sex, build_id_number, parse_id_number, parse_se
 from jlexam.domain.levels import UNIVERSITY_MAX_LEVEL, SkillLevel, parse_level
 from jlexam.errors import ValidationError
 from jlexam.exchange.catalogue import Occupation
+from jlexam.exchange.files import read_user_file
 from jlexam.fileio import atomic_path
 
 ROSTER_SHEET = "报名名单"
@@ -665,16 +666,7 @@ def _sniff_text(path: Path, data: bytes) -> ValidationError:
 
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"找不到文件 {path}：请检查文件是否已被移动或改名。") from None
-    except IsADirectoryError:
-        raise ValidationError(f"{path} 是文件夹，不是文件：请选择报名名单的 .xlsx 文件。") from None
-    except OSError as exc:
-        raise ValidationError(
-            f"无法读取文件 {path.name}：{exc.strerror}。如文件正在 Excel 中打开，请关闭后重试。"
-        ) from None
+    data = read_user_file(path, "报名名单的 .xlsx 文件")
     if not data.strip(b"\0 \r\n\t"):
         raise ValidationError(f"文件 {path.name} 是空的（没有任何内容）：请确认保存了报名名单后再导入。")
     if data.startswith(_OLE_MAGIC):

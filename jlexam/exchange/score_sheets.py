@@ -40,6 +40,7 @@ import python_calamine
 from jlexam.domain.masking import MASK
 from jlexam.domain.scoring import ACCEPTED_FORMS, ScoreMark, parse_score
 from jlexam.errors import ValidationError
+from jlexam.exchange.files import read_user_file
 from jlexam.exchange.roster import CellError, column_letter
 from jlexam.fileio import atomic_path
 
@@ -262,16 +263,7 @@ _RE_EXPORT = "请在本程序中重新导出成绩录入表，填写后再导入
 
 def _open(path: Path) -> python_calamine.CalamineWorkbook:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"找不到文件 {path}：请检查文件是否已被移动或改名。") from None
-    except IsADirectoryError:
-        raise ValidationError(f"{path} 是文件夹，不是文件：请选择成绩录入表的 .xlsx 文件。") from None
-    except OSError as exc:
-        raise ValidationError(
-            f"无法读取文件 {path.name}：{exc.strerror}。如文件正在 Excel 中打开，请关闭后重试。"
-        ) from None
+    data = read_user_file(path, "成绩录入表的 .xlsx 文件")
     if not data.strip(b"\0 \r\n\t"):
         raise ValidationError(
             f"文件 {path.name} 是空的（没有任何内容）：请确认在 Excel 中保存了成绩后再导入。"
