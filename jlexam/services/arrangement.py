@@ -38,7 +38,6 @@ from jlexam.store.models import (
     Room,
     SeatAssignment,
     SeatPlanRecord,
-    Setting,
     Site,
     Sitting,
 )
@@ -58,7 +57,6 @@ EXAM_ROOM_KIND = {
 }  # session part -> room kind
 STRATEGY_LABELS = {"fill": "依次坐满", "balanced": "均衡分布"}
 # The room order of a seat plan. Kept as a setting until seat_plan gets its own column (see the report).
-_PLAN_ROOMS_KEY = "seat_plan_rooms:{}"
 
 
 @dataclass(frozen=True)
@@ -438,11 +436,12 @@ def session_label(session: ExamSession) -> str:
     return f"{PART_LABELS[session.part]}（{start:%Y-%m-%d %H:%M}）"
 
 
-# --- the room order of a plan (kept as a setting for now) ---------------------------------------------------
+# --- the room order of a plan ------------------------------------------------------------------------------
 def plan_room_ids(s: Session, session_id: int) -> list[int]:
-    row = s.get(Setting, _PLAN_ROOMS_KEY.format(session_id))
-    if row is not None and row.value:
-        return [int(x) for x in row.value.split("|") if x]
+    """The plan's rooms in the order chosen (the order fills them and numbers them)."""
+    record = s.scalar(select(SeatPlanRecord).where(SeatPlanRecord.session_id == session_id))
+    if record is not None and record.room_ids:
+        return [int(x) for x in record.room_ids.split("|") if x]
     return sorted(
         {
             r
@@ -451,16 +450,6 @@ def plan_room_ids(s: Session, session_id: int) -> list[int]:
             )
         }
     )
-
-
-def _store_plan_rooms(s: Session, session_id: int, room_ids: Sequence[int]) -> None:
-    key = _PLAN_ROOMS_KEY.format(session_id)
-    value = "|".join(str(r) for r in room_ids)
-    row = s.get(Setting, key)
-    if row is None:
-        s.add(Setting(key=key, value=value))
-    else:
-        row.value = value
 
 
 def room_numbers(s: Session, sitting: Sitting) -> dict[tuple[int, int], int]:
@@ -712,6 +701,7 @@ def make_seat_plan(
     record.seed, record.strategy = seed, strategy
     record.created_by, record.created_at = uow.actor.username, uow.now
     record.locked_by = record.locked_at = None
+    record.room_ids = "|".join(str(r.id) for r in room_rows)
     s.flush()
     for app_id, seat in plan.assignments.items():
         s.add(
@@ -724,7 +714,6 @@ def make_seat_plan(
                 seat_number=seat.number,
             )
         )
-    _store_plan_rooms(s, session.id, [r.id for r in room_rows])
     s.flush()
     uow.audit(
         "arrangement.seat_plan",

@@ -499,6 +499,7 @@ class SeatPlanRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     locked_by: Mapped[str | None] = mapped_column(String(64))
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    room_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "|"-separated, plan order
 
 
 class SeatAssignment(Base):
@@ -561,15 +562,29 @@ class StaffAssignment(Base):
 
 
 class StaffChange(Base):
-    """A change to a locked staff arrangement: needs a reason and a supervisor's approval (002 §21)."""
+    """A change to a locked arrangement (staff or seats): needs a reason and a supervisor's approval (002 §21)."""
 
     __tablename__ = "staff_change"
     id: Mapped[int] = mapped_column(primary_key=True)
     sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")  # staff or seat
     description: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     approved_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MarkerAssignment(Base):
+    """An assessor chosen to mark a session's papers, per room or for the whole session (002 §25)."""
+
+    __tablename__ = "marker_assignment"
+    __table_args__ = (UniqueConstraint("session_id", "staff_id", "room_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))  # None: every room of the session
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Briefing(Base):
