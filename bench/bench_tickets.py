@@ -38,6 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jlexam.demo.people import make_people
 from jlexam.demo.photos import make_photo
+from jlexam.documents import drawing as D
 from jlexam.documents import tickets as T
 from jlexam.documents.fonts import BODY, HEADING, register_pdf_fonts
 from jlexam.domain.masking import mask_id_number
@@ -94,8 +95,8 @@ def build(n: int, key) -> tuple[list[T.TicketData], float]:
 def bare_loop(tickets: list[T.TicketData], path: Path) -> float:
     """The same elements with plain reportlab calls, one core, no QR encoding (one code's path reused)."""
     register_pdf_fonts()
-    full, quiet, modules = T.qr_matrix(tickets[0].qr_token)
-    path_ops = T.qr_path_ops(full, quiet, modules)
+    full, quiet, modules = D.qr_matrix(tickets[0].qr_token)
+    path_ops = D.qr_path_ops(full, quiet, modules)
     size = full - 2 * quiet
     start = time.perf_counter()
     c = Canvas(str(path), pagesize=A4)
@@ -169,7 +170,7 @@ def qr_costs(tokens: list[str]) -> dict[str, float]:
         code.add_data(token)
         code.make(fit=False)
 
-    matrices = [T.qr_matrix(t) for t in tokens[:200]]
+    matrices = [D.qr_matrix(t) for t in tokens[:200]]
     return {
         "qrcode, all 8 masks tried (auto version)": per_code(qr_auto, tokens[:30]),
         f"qrcode, fixed version {version} and mask": per_code(qr_fixed, tokens[:60]),
@@ -180,7 +181,7 @@ def qr_costs(tokens: list[str]) -> dict[str, float]:
         f"zxing-cpp encoder, fixed version {version}": per_code(
             lambda t: zxingcpp.create_barcode(t, fmt, ec_level="M", version=version).to_image(), tokens[:500]
         ),
-        "modules -> one PDF path (jlexam)": per_code(lambda m: T.qr_path_ops(*m), matrices),
+        "modules -> one PDF path (jlexam)": per_code(lambda m: D.qr_path_ops(*m), matrices),
     }
 
 

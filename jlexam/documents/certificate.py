@@ -29,13 +29,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import zxingcpp
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from jlexam.documents.drawing import draw_photo
+from jlexam.documents.drawing import draw_photo, draw_qr
 from jlexam.documents.fonts import BODY, HEADING, Align, draw_text, register_pdf_fonts, text_width
 from jlexam.domain.idcard import Sex, parse_sex
 from jlexam.domain.levels import SkillLevel, parse_level
@@ -171,43 +170,6 @@ def _fit(text: str, font: str, size: float, width_mm: float) -> float:
     if width <= room:
         return size
     return max(_MIN_SIZE, math.floor(size * room / width * 10) / 10)
-
-
-# ----------------------------------------------------------------------------------------------- QR code
-
-
-def qr_matrix(text: str, ec_level: str = "M") -> list[bytes]:
-    """The QR symbol of ``text`` as rows of module values (0 dark, 255 light), without the quiet zone."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ec_level)
-    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
-    rows, cols = image.shape[0], image.shape[1]
-    data = image.tobytes()
-    return [data[r * cols : (r + 1) * cols] for r in range(rows)]
-
-
-def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float, ec_level: str = "M") -> None:
-    """Draw the QR code of ``text`` filling the square ``size`` points wide with its bottom-left at (x, y).
-
-    Each row's runs of dark modules become ``re`` operators of one path, filled once: ~1 ms a code, and
-    no hairline seams between modules in any viewer. Keep 4 modules of white around it.
-    """
-    rows = qr_matrix(text, ec_level)
-    n = len(rows)
-    scale = size / n
-    ops = [f"q 0 g {scale:.5f} 0 0 {scale:.5f} {x:.3f} {y:.3f} cm"]
-    for r, row in enumerate(rows):
-        yy = n - 1 - r
-        c = 0
-        while c < n:
-            if row[c] == 0:
-                start = c
-                while c < n and row[c] == 0:
-                    c += 1
-                ops.append(f"{start} {yy} {c - start} 1 re")
-            else:
-                c += 1
-    ops.append("f Q")
-    canvas.addLiteral("\n".join(ops))
 
 
 # ----------------------------------------------------------------------------------------------- drawing
@@ -438,7 +400,7 @@ def _variable(c: Canvas, item: CertificateData) -> None:
     c.restoreState()
     qx, qtop, qsize = QR
     x, y = _pt(qx, qtop + qsize)
-    draw_qr(c, item.qr_token, x, y, qsize * mm)
+    draw_qr(c, item.qr_token, x, y, qsize * mm, quiet_modules=0)
 
 
 def _check(item: CertificateData) -> None:

@@ -12,8 +12,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer
 
 from jlexam.documents.base import build_pdf, grid, para, styles
+from jlexam.documents.drawing import draw_qr
 from jlexam.documents.fonts import BODY, HEADING, draw_text, register_pdf_fonts
-from jlexam.documents.tickets import draw_qr
 from jlexam.errors import ValidationError
 from jlexam.fileio import atomic_path
 

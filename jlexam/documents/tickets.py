@@ -26,7 +26,6 @@ Speed (DESIGN.md "Budgets": 10,000 tickets with photos and QR codes in <= 15 s o
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import zlib
@@ -46,7 +45,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from jlexam.documents.drawing import draw_photo
+from jlexam.documents.drawing import draw_photo, draw_qr
 from jlexam.documents.fonts import BODY, HEADING, draw_text, register_pdf_fonts, split_runs, text_width
 from jlexam.fileio import atomic_path
 
@@ -105,66 +104,11 @@ _SESSION_COLS = (("科　目", 30.0), ("日　期", 24.0), ("时　间", 24.0), 
 _SESSIONS_MAX_H = 22.0
 _QR = (142.0, 71.0, 32.0)  # x, y (top), size incl. quiet zone
 _RULES_Y = 100.0
-_BLACK = "0 g"
 
 
 def _y(top: float, y: float) -> float:
     """PDF y (points) of a point ``y`` mm below a ticket whose top edge is ``top`` mm above the page bottom."""
     return (top - y) * mm
-
-
-# --- QR codes ---------------------------------------------------------------------------------------------
-_DARK_RUN = re.compile(rb"\x00+")
-
-
-def qr_matrix(token: str) -> tuple[int, int, bytes]:
-    """(full size, quiet zone, modules) of the QR code of ``token``; zxing-cpp, error correction M.
-
-    ``modules`` holds full x full bytes row by row, 0 for a dark module; the symbol is full - 2 * quiet
-    modules wide, inside a quiet zone of ``quiet`` modules.
-    """
-    import zxingcpp
-
-    image = zxingcpp.create_barcode(token, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
-        scale=1, add_quiet_zones=True
-    )
-    full = image.shape[0]
-    modules = bytes(memoryview(image))
-    quiet = modules.index(b"\x00") // full  # the first dark module is the finder's corner
-    return full, quiet, modules
-
-
-_NUMBERS = tuple(str(i) for i in range(512))
-
-
-def qr_path_ops(full: int, quiet: int, modules: bytes) -> str:
-    """One PDF path filling the dark modules, one ``re`` per horizontal run, in module units with the
-    origin at the symbol's bottom-left module. ``modules`` is a ``full`` x ``full`` matrix with a quiet zone
-    (so no dark run crosses from one row into the next)."""
-    numbers = _NUMBERS
-    ops = []
-    append = ops.append
-    top = full - 1 - quiet
-    position = 0
-    for piece in modules.split(b"\xff"):
-        if piece:
-            row, column = divmod(position, full)
-            append(f"{numbers[column - quiet]} {numbers[top - row]} {numbers[len(piece)]} 1 re")
-            position += len(piece) + 1
-        else:
-            position += 1
-    return "\n".join(ops)
-
-
-def draw_qr(canvas: Canvas, token: str, x: float, y: float, side: float) -> None:
-    """The QR code of ``token`` in the square (x, y, side) in points, a 4-module quiet zone included."""
-    full, quiet, modules = qr_matrix(token)
-    size = full - 2 * quiet
-    unit = side / (size + 8)
-    ox, oy = x + 4 * unit, y + 4 * unit
-    canvas._code.append(
-        f"q {_BLACK} {unit:.4f} 0 0 {unit:.4f} {ox:.3f} {oy:.3f} cm\n{qr_path_ops(full, quiet, modules)}\nf Q"
-    )
 
 
 # --- drawing ----------------------------------------------------------------------------------------------

@@ -15,13 +15,8 @@ from hypothesis import strategies as st
 
 from jlexam.demo.people import make_people
 from jlexam.demo.photos import make_photo
-from jlexam.documents.tickets import (
-    TicketData,
-    TicketSession,
-    qr_matrix,
-    qr_path_ops,
-    render_tickets,
-)
+from jlexam.documents.drawing import qr_matrix, qr_path_ops
+from jlexam.documents.tickets import TicketData, TicketSession, render_tickets
 from jlexam.domain.masking import mask_id_number
 from jlexam.domain.tickets import (
     check_ticket_number,
