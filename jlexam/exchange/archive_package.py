@@ -39,7 +39,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jlexam.domain.china_time import china_time
-from jlexam.domain.credit_code import is_valid_credit_code, parse_credit_code
+from jlexam.domain.credit_code import parse_credit_code
 from jlexam.domain.retention import ELECTRONIC_YEARS, PAPER_YEARS, RULE, add_years
 from jlexam.errors import ValidationError
 from jlexam.exchange.batch import (
@@ -55,6 +55,8 @@ from jlexam.exchange.batch import (
     _manifest_bytes,
     _reject_duplicates,
     _zip_info,
+    envelope_problems,
+    public_key_problems,
     verify_batch,
 )
 from jlexam.fileio import atomic_path
@@ -246,25 +248,7 @@ def archive_manifest_problems(m: Any) -> list[str]:
     problems: list[str] = []
     if not _exact_keys(m, _TOP_KEYS, "清单", problems):
         return problems
-    if m["format"] != FORMAT:
-        problems.append(f"格式标识应为“{FORMAT}”，实际为“{m['format']}”")
-    if m["format_version"] != FORMAT_VERSION or type(m["format_version"]) is not int:
-        problems.append(f"格式版本应为 {FORMAT_VERSION}，实际为 {m['format_version']!r}（请升级 jlexam）")
-    if not isinstance(m["archive_id"], str) or not _ARCHIVE_ID.fullmatch(m["archive_id"]):
-        problems.append("档案包编号无效")
-    try:
-        if datetime.fromisoformat(m["created_at"]).tzinfo is None:
-            problems.append("生成时间缺少时区")
-    except (TypeError, ValueError):
-        problems.append("生成时间不是 ISO 8601 格式")
-    if not isinstance(m["kid"], str) or not _HEX16.fullmatch(m["kid"]):
-        problems.append("密钥标识 kid 应为16位小写十六进制数")
-    inst = m["institution"]
-    if _exact_keys(inst, {"name", "credit_code"}, "institution", problems):
-        if not isinstance(inst["name"], str) or not inst["name"].strip():
-            problems.append("评价机构名称为空")
-        if not isinstance(inst["credit_code"], str) or not is_valid_credit_code(inst["credit_code"]):
-            problems.append("评价机构的统一社会信用代码无效")
+    envelope_problems(m, problems, FORMAT, FORMAT_VERSION, ("archive_id", _ARCHIVE_ID, "档案包编号"))
     sit = m["sitting"]
     if _exact_keys(sit, {"code", "name", "starts_on", "ends_on"}, "sitting", problems):
         if not isinstance(sit["code"], str) or not sit["code"].strip() or not isinstance(sit["name"], str):
@@ -313,12 +297,7 @@ def archive_manifest_problems(m: Any) -> list[str]:
             problems.append(f"文件 {name} 的标题应为文本")
     if m["index"] != INDEX or INDEX not in names:
         problems.append(f"档案目录应为 {INDEX} 且在文件清单中")
-    pk = m["public_key"]
-    if _exact_keys(pk, {"name", "sha256", "size"}, "public_key", problems) and (
-        pk["name"] != PUBLIC_KEY or not isinstance(pk["sha256"], str) or not _HEX64.fullmatch(pk["sha256"])
-        or not _is_count(pk["size"])
-    ):  # fmt: skip
-        problems.append("公钥文件的名称、SHA-256 或大小无效")
+    public_key_problems(m, problems)
     return problems
 
 

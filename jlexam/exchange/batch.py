@@ -667,20 +667,20 @@ _TOP_KEYS = {
 _FILE_KEYS = {"name", "format", "sha256", "size", "rows"}
 
 
-def manifest_problems(m: Any) -> list[str]:
-    """What is wrong with a parsed manifest against the version-1 schema; [] when it conforms."""
-    problems: list[str] = []
-    if not _exact_keys(m, _TOP_KEYS, "清单", problems):
-        return problems
-    if m["format"] != FORMAT:
-        problems.append(f"格式标识应为“{FORMAT}”，实际为“{m['format']}”")
-    if m["format_version"] != FORMAT_VERSION or type(m["format_version"]) is not int:
-        problems.append(f"格式版本应为 {FORMAT_VERSION}，实际为 {m['format_version']!r}（请升级 jlexam）")
-    if not isinstance(m["batch_id"], str) or not _BATCH_ID.fullmatch(m["batch_id"]):
-        problems.append("批次编号无效")
+def envelope_problems(
+    m: dict, problems: list[str], fmt: str, version: int, ident: tuple[str, re.Pattern[str], str]
+) -> None:
+    """The parts every signed jlexam package's manifest shares (upload batch, sitting archive): format and
+    version, its id (key, pattern, label), created time with a zone, key id and the institution."""
+    if m["format"] != fmt:
+        problems.append(f"格式标识应为“{fmt}”，实际为“{m['format']}”")
+    if m["format_version"] != version or type(m["format_version"]) is not int:
+        problems.append(f"格式版本应为 {version}，实际为 {m['format_version']!r}（请升级 jlexam）")
+    key, pattern, label = ident
+    if not isinstance(m[key], str) or not pattern.fullmatch(m[key]):
+        problems.append(f"{label}无效")
     try:
-        created = datetime.fromisoformat(m["created_at"])
-        if created.tzinfo is None:
+        if datetime.fromisoformat(m["created_at"]).tzinfo is None:
             problems.append("生成时间缺少时区")
     except (TypeError, ValueError):
         problems.append("生成时间不是 ISO 8601 格式")
@@ -692,6 +692,24 @@ def manifest_problems(m: Any) -> list[str]:
             problems.append("评价机构名称为空")
         if not isinstance(inst["credit_code"], str) or not is_valid_credit_code(inst["credit_code"]):
             problems.append("评价机构的统一社会信用代码无效")
+
+
+def public_key_problems(m: dict, problems: list[str]) -> None:
+    """The manifest's entry for the public key file shipped beside it."""
+    pk = m["public_key"]
+    if _exact_keys(pk, {"name", "sha256", "size"}, "public_key", problems) and (
+        pk["name"] != PUBLIC_KEY or not isinstance(pk["sha256"], str) or not _HEX64.fullmatch(pk["sha256"])
+        or not _is_count(pk["size"])
+    ):  # fmt: skip
+        problems.append("公钥文件的名称、SHA-256 或大小无效")
+
+
+def manifest_problems(m: Any) -> list[str]:
+    """What is wrong with a parsed manifest against the version-1 schema; [] when it conforms."""
+    problems: list[str] = []
+    if not _exact_keys(m, _TOP_KEYS, "清单", problems):
+        return problems
+    envelope_problems(m, problems, FORMAT, FORMAT_VERSION, ("batch_id", _BATCH_ID, "批次编号"))
     prof = m["profile"]
     if _exact_keys(prof, {"name", "version"}, "profile", problems) and (
         not isinstance(prof["name"], str) or not _is_count(prof["version"], 1)
@@ -718,12 +736,7 @@ def manifest_problems(m: Any) -> list[str]:
         first = certs_dates[0] if isinstance(certs_dates, list) and certs_dates else None
         if _is_date(due["date"]) and _is_date(first) and due["date"] <= first:
             problems.append("上报截止日期不在发证日期之后")
-    pk = m["public_key"]
-    if _exact_keys(pk, {"name", "sha256", "size"}, "public_key", problems) and (
-        pk["name"] != PUBLIC_KEY or not isinstance(pk["sha256"], str) or not _HEX64.fullmatch(pk["sha256"])
-        or not _is_count(pk["size"])
-    ):  # fmt: skip
-        problems.append("公钥文件的名称、SHA-256 或大小无效")
+    public_key_problems(m, problems)
     files = m["files"]
     if not isinstance(files, list) or not files:
         problems.append("“files”应列出至少一个数据文件")
