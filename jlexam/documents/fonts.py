@@ -100,7 +100,29 @@ def register_pdf_fonts() -> None:
             bold = HEADING if name == BODY else name
             pdfmetrics.registerFontFamily(name, normal=name, bold=bold, italic=name, boldItalic=bold)
         _fix_to_unicode()
+        _forbid_line_start_punctuation()
         _registered = True
+
+
+# Chinese punctuation that must not begin a line (GB/T 15834 and common 避头 practice); reportlab's list is
+# Japanese and lacks the full-width comma, semicolon, colon, marks and closing quotes.
+NO_LINE_START = "，。、；：！？）》〉】」』”’…％·"
+
+
+def _forbid_line_start_punctuation() -> None:
+    """Let Chinese punctuation hang at the end of a line instead of starting the next (避头点).
+
+    ``Paragraph`` with ``wordWrap="CJK"`` keeps a character of ``ALL_CANNOT_START`` on the line it ends:
+    reportlab.lib.textsplit uses its own copy for plain text, and reportlab.platypus.paragraph binds another
+    at import for text with markup, so both are extended.
+    """
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(c for c in NO_LINE_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
 
 
 def _fix_to_unicode() -> None:

@@ -258,3 +258,34 @@ def test_rare_characters_have_real_ink(page_image: Image.Image) -> None:
     assert difference(rare0, box(page_image, "rare1")) > other
     assert difference(rare0, box(page_image, "heading_rare")) < same
     assert difference(rare0, box(page_image, "para_rare")) < same
+
+
+def test_chinese_punctuation_never_starts_a_line() -> None:
+    from reportlab.platypus import Paragraph
+
+    from jlexam.documents.base import styles
+    from jlexam.documents.fonts import NO_LINE_START, register_pdf_fonts, text_width
+
+    register_pdf_fonts()
+    style = styles()["body"]
+    plain = "考生对成绩有异议的，可在公示期内提出；评价机构在五个工作日内答复：逾期不予受理！" * 3
+    marked = plain.replace("公示期", "<b>公示期</b>")  # markup takes reportlab's other wrapping path
+    starts = []
+    # Every width from 8 to 30 characters: some of them would put a mark first on a line without the rule.
+    for text in (plain, marked):
+        for chars in range(8, 31):
+            width = text_width("测" * chars, style.fontName, style.fontSize) + 0.5
+            para = Paragraph(text, style)
+            para.wrap(width, 10_000)
+            lines = para.blPara.lines
+            assert len(lines) > 1
+            starts += [_line_text(line)[:1] for line in lines[1:]]
+    assert len(starts) > 100
+    assert not [c for c in starts if c in NO_LINE_START]
+
+
+def _line_text(line: object) -> str:
+    """The text of one wrapped line: (space, [words]) for plain text, a line of glyphs for markup."""
+    if isinstance(line, tuple):
+        return "".join(line[1])
+    return "".join(str(w) for w in line.words)
