@@ -187,9 +187,17 @@ def open_database(url: str) -> Database | None:
             return None
         db.upgrade()
     elif state.status == "older":
-        if not _ask(None, QCoreApplication.translate("App", "升级数据库"),
-                    QCoreApplication.translate("App", "数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。升级前会自动备份。")
-                    .replace("%1", db.display_name), QCoreApplication.translate("App", "备份并升级")):
+        if db.is_sqlite:
+            question = QCoreApplication.translate(
+                "App", "数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。升级前会自动备份。")
+            accept = QCoreApplication.translate("App", "备份并升级")
+        else:  # a server database is backed up by its administrator, not by jlexam
+            question = QCoreApplication.translate(
+                "App", "数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。jlexam 不能备份 PostgreSQL "
+                       "服务器上的数据库：请先请数据库管理员用 pg_dump 备份，备份完成后再升级。")
+            accept = QCoreApplication.translate("App", "已备份，升级")
+        if not _ask(None, QCoreApplication.translate("App", "升级数据库"), question.replace("%1", db.display_name),
+                    accept):
             return None
         backup_before(db, "upgrade")
         db.upgrade()

@@ -17,3 +17,35 @@ def test_a_failed_routine_backup_does_not_raise(tmp_path):
     missing = Database(str(tmp_path / "gone.sqlite"))  # no file: nothing to back up, nothing raised
     routine_backup(missing, "start").join()
     assert list_backups(tmp_path / "gone.sqlite") == []
+
+
+def test_upgrade_question_is_honest_about_backups(qtbot, db, monkeypatch):
+    """SQLite is backed up before an upgrade; for PostgreSQL the user is told to pg_dump first."""
+    from alembic import command
+
+    import ui.app as app
+    from jlexam.store.backup import list_backups
+    from jlexam.store.database import _alembic_config
+
+    cfg = _alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    db.dispose()
+    asked: list[tuple[str, str]] = []
+
+    def answer(parent, title, text, yes):  # type: ignore[no-untyped-def]
+        asked.append((text, yes))
+        return True
+
+    monkeypatch.setattr(app, "_ask", answer)
+    monkeypatch.setattr(app, "_ensure_keys", lambda db: None)
+    opened = app.open_database(db.url)
+    assert opened is not None and opened.schema_state().status == "current"
+    (text, yes), = asked
+    if db.is_sqlite:
+        assert "升级前会自动备份" in text and yes == "备份并升级"
+        assert [b.reason for b in list_backups(db.sqlite_path)] == ["before-upgrade"]
+    else:
+        assert "pg_dump" in text and "自动备份" not in text and yes == "已备份，升级"
+    opened.dispose()
