@@ -4,68 +4,81 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="154"/>
+        <location filename="../../ui/pages/publicity.py" line="144"/>
         <source>答复异议</source>
-        <translation type="unfinished"></translation>
+        <translation>Answer objection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="144"/>
+        <source>答复</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="148"/>
+        <source>异议</source>
+        <translation>Objection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="149"/>
+        <source>答复期限</source>
+        <translation>Answer due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="151"/>
+        <source>例如：复核原始答卷，漏计一题 2 分</source>
+        <translation>e.g. original answer sheet re-checked; 2 points for one question had been missed</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="154"/>
-        <source>答复</source>
-        <translation type="unfinished"></translation>
+        <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
+        <translation>e.g. score stands / theory score corrected to 61</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="156"/>
+        <source>复核情况 *</source>
+        <translation>Re-check findings *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="157"/>
+        <source>答复结论 *</source>
+        <translation>Outcome *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="158"/>
-        <source>异议</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="159"/>
-        <source>答复期限</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="161"/>
-        <source>例如：复核原始答卷，漏计一题 2 分</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="164"/>
-        <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="166"/>
-        <source>复核情况 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="167"/>
-        <source>答复结论 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="168"/>
         <source>答复日期 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Answered on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="172"/>
+        <location filename="../../ui/pages/publicity.py" line="162"/>
         <source>更正%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="180"/>
+        <location filename="../../ui/pages/publicity.py" line="170"/>
         <source>成绩更正</source>
-        <translation type="unfinished"></translation>
+        <translation>Score correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="181"/>
+        <location filename="../../ui/pages/publicity.py" line="171"/>
         <source>只有关联了考生的异议才能更正成绩；更正后须重新发布公示。</source>
+        <translation>Scores can only be corrected for objections linked to a candidate; after a correction the results must be published again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="185"/>
+        <source>请填写更正后的成绩。</source>
+        <translation>Enter the corrected score.</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerPanel</name>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="126"/>
+        <source>等待扫描</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="195"/>
-        <source>请填写更正后的成绩。</source>
+        <location filename="../../ui/pages/checkin.py" line="163"/>
+        <source>无照片</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -94,7 +107,7 @@
     </message>
     <message>
         <location filename="../../ui/app.py" line="141"/>
-        <location filename="../../ui/app.py" line="237"/>
+        <location filename="../../ui/app.py" line="245"/>
         <source>恢复失败</source>
         <translation>Restore failed</translation>
     </message>
@@ -140,7 +153,17 @@
         <translation>Database %1 is not initialised. Create the database now and set up the administrator?</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="190"/>
+        <location filename="../../ui/app.py" line="195"/>
+        <source>数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。jlexam 不能备份 PostgreSQL 服务器上的数据库：请先请数据库管理员用 pg_dump 备份，备份完成后再升级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="198"/>
+        <source>已备份，升级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="199"/>
         <source>升级数据库</source>
         <translation>Upgrade database</translation>
     </message>
@@ -150,44 +173,44 @@
         <translation>Database %1 was created by an earlier version of jlexam and must be upgraded before use. It is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="192"/>
+        <location filename="../../ui/app.py" line="193"/>
         <source>备份并升级</source>
         <translation>Back up and upgrade</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="206"/>
+        <location filename="../../ui/app.py" line="214"/>
         <source>密钥不可用</source>
         <translation>Keys unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="213"/>
+        <location filename="../../ui/app.py" line="221"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="223"/>
-        <location filename="../../ui/app.py" line="228"/>
         <location filename="../../ui/app.py" line="231"/>
+        <location filename="../../ui/app.py" line="236"/>
+        <location filename="../../ui/app.py" line="239"/>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="223"/>
+        <location filename="../../ui/app.py" line="231"/>
         <source>选择要恢复的备份（最新的在最上面）：</source>
         <translation>Choose the backup to restore (newest first):</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="228"/>
+        <location filename="../../ui/app.py" line="236"/>
         <source>备份中系统管理员的用户名：</source>
         <translation>User name of an administrator in the backup:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="231"/>
+        <location filename="../../ui/app.py" line="239"/>
         <source>该管理员的密码：</source>
         <translation>That administrator&apos;s password:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="251"/>
+        <location filename="../../ui/app.py" line="259"/>
         <source>密钥库不可用</source>
         <translation>Keyring unavailable</translation>
     </message>
@@ -197,157 +220,1399 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="145"/>
         <source>登记报名 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Record application — %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="145"/>
         <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="156"/>
         <source>18 位居民身份证号码，末位可为 X</source>
-        <translation type="unfinished"></translation>
+        <translation>18-character resident ID number; the last may be X</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="158"/>
         <source>居民身份证由号码得出，可不填</source>
-        <translation type="unfinished"></translation>
+        <translation>Derived from a resident ID number; may be left empty</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="165"/>
         <source>工作单位或班级</source>
-        <translation type="unfinished"></translation>
+        <translation>Employer or class</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="167"/>
         <source>在校学生填写</source>
-        <translation type="unfinished"></translation>
+        <translation>For students</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="171"/>
         <location filename="../../ui/pages/registration.py" line="179"/>
         <source>未填写</source>
-        <translation type="unfinished">Not set</translation>
+        <translation>Not set</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="181"/>
         <source> 年</source>
-        <translation type="unfinished"></translation>
+        <translation> years</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="183"/>
         <source>无</source>
-        <translation type="unfinished"></translation>
+        <translation>None</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="188"/>
         <source>例如 中级职称（工程师）</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. intermediate title (engineer)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="193"/>
         <source>姓名 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Name *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="194"/>
         <source>证件类型</source>
-        <translation type="unfinished"></translation>
+        <translation>ID type</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="195"/>
         <source>证件号码 *</source>
-        <translation type="unfinished"></translation>
+        <translation>ID number *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="196"/>
         <source>性别 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Sex *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="197"/>
         <source>出生日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="198"/>
         <source>手机号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile phone</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="199"/>
         <source>文化程度 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Education *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="200"/>
         <source>工作单位/班级</source>
-        <translation type="unfinished"></translation>
+        <translation>Employer/class</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="201"/>
         <source>学号</source>
-        <translation type="unfinished"></translation>
+        <translation>Student number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="202"/>
         <source>专业</source>
-        <translation type="unfinished"></translation>
+        <translation>Major</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="203"/>
         <source>毕业年份</source>
-        <translation type="unfinished"></translation>
+        <translation>Graduation year</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="206"/>
         <source>申报职业等级 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation and level *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="207"/>
         <source>从事本职业年限</source>
-        <translation type="unfinished"></translation>
+        <translation>Years in the occupation</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="208"/>
         <source>现有证书等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Current certificate level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="209"/>
         <source>证书取得日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate obtained on</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="210"/>
         <source>专业技术职称</source>
-        <translation type="unfinished"></translation>
+        <translation>Professional title</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="211"/>
         <source>职称取得日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Title obtained on</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="212"/>
         <source>申报条件按国家职业标准核查（002 第十七条）：年限、现有证书和学历职称请如实填写，证明材料可在登记后附上。在校学生最高申报三级/高级工（003）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Eligibility conditions are checked against the national occupational standard (002 §17): enter years, current certificate, education and title truthfully; evidence can be attached after recording. Students may apply for level 3 (三级/高级工) at most (003).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="219"/>
         <source>考生</source>
-        <translation type="unfinished"></translation>
+        <translation>Candidate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="219"/>
         <source>申报</source>
-        <translation type="unfinished"></translation>
+        <translation>Applying for</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="273"/>
         <source>本批次没有开考等级。</source>
+        <translation>This sitting offers no levels.</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveDialog</name>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="111"/>
+        <source>归档认定批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="111"/>
+        <source>归档</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="113"/>
+        <source>认定批次</source>
+        <translation type="unfinished">Sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="115"/>
+        <source>例如：档案室 2 号柜第 3 层</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="118"/>
+        <location filename="../../ui/pages/archive.py" line="121"/>
+        <source> 年</source>
+        <translation type="unfinished"> years</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="122"/>
+        <source>纸质原件存放位置 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="123"/>
+        <source>纸质档案保管</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="124"/>
+        <source>电子档案保管</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="125"/>
+        <source>归档后生成档案目录：每项资料注明纸质或电子、保管期限和存放位置。保管期自归档之日起算，纸质不少于 3 年、电子不少于 5 年（002 第三十六条）；保管期内任何人都不能删除。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="136"/>
+        <source>请填写纸质档案原件的存放位置，以便日后查找（002 第三十五条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ArchivePage</name>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="194"/>
+        <source>认定批次档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="194"/>
+        <source>监管统计报表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="195"/>
+        <location filename="../../ui/pages/archive.py" line="660"/>
+        <source>终止备案报告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="210"/>
+        <location filename="../../ui/pages/archive.py" line="684"/>
+        <source>登记上报完成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="211"/>
+        <source>全部有效证书都在已登记回执的上报批次中后，登记本批次为“已上报”（002 第二十八条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="213"/>
+        <source>归档…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="214"/>
+        <source>为已上报的认定批次生成档案目录，登记纸质原件存放位置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="225"/>
+        <source>生成档案包…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="226"/>
+        <location filename="../../ui/pages/archive.py" line="565"/>
+        <source>一个批次一个 ZIP：档案目录、全部电子文件、SHA-256 清单和 Ed25519 签名，可用 jlexam batch verify 或 OpenSSL 校验</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="232"/>
+        <location filename="../../ui/pages/archive.py" line="330"/>
+        <location filename="../../ui/pages/archive.py" line="369"/>
+        <location filename="../../ui/pages/archive.py" line="379"/>
+        <location filename="../../ui/pages/archive.py" line="405"/>
+        <location filename="../../ui/pages/archive.py" line="451"/>
+        <location filename="../../ui/pages/archive.py" line="462"/>
+        <location filename="../../ui/pages/archive.py" line="625"/>
+        <source>认定批次</source>
+        <translation type="unfinished">Sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="233"/>
+        <location filename="../../ui/pages/archive.py" line="256"/>
+        <location filename="../../ui/pages/archive.py" line="331"/>
+        <source>名称</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="234"/>
+        <location filename="../../ui/pages/archive.py" line="463"/>
+        <source>归档日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="235"/>
+        <location filename="../../ui/pages/archive.py" line="464"/>
+        <source>纸质保管至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="236"/>
+        <location filename="../../ui/pages/archive.py" line="465"/>
+        <source>电子保管至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="237"/>
+        <location filename="../../ui/pages/archive.py" line="466"/>
+        <source>纸质原件存放位置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="238"/>
+        <source>条目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="239"/>
+        <location filename="../../ui/pages/archive.py" line="262"/>
+        <location filename="../../ui/pages/archive.py" line="333"/>
+        <location filename="../../ui/pages/archive.py" line="443"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="240"/>
+        <source>最近档案包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="240"/>
+        <source>（尚未生成）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="242"/>
+        <source>尚无已归档的认定批次。证书数据全部上报并登记回执后，可将批次登记为“已上报”并归档。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="249"/>
+        <source>销毁所选条目…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="254"/>
+        <source>序号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="255"/>
+        <location filename="../../ui/pages/archive.py" line="370"/>
+        <source>类别</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="257"/>
+        <source>载体</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="258"/>
+        <source>数量</source>
+        <translation type="unfinished">Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="259"/>
+        <source>保管期至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="260"/>
+        <source>存放位置 / 档案包内文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="264"/>
+        <source>选择上面的一个已归档批次，查看它的档案目录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="224"/>
+        <source>已归档的认定批次与档案目录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="279"/>
+        <source>已全部销毁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="281"/>
+        <location filename="../../ui/pages/archive.py" line="286"/>
+        <source>保管期内</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="282"/>
+        <source>保管期已满</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="294"/>
+        <source>认定工作统计报表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="295"/>
+        <location filename="../../ui/pages/archive.py" line="421"/>
+        <source>导出 PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="296"/>
+        <location filename="../../ui/pages/archive.py" line="422"/>
+        <source>导出 Excel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="302"/>
+        <source>统计范围</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="303"/>
+        <source>全部认定批次</source>
+        <translation type="unfinished">All sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="314"/>
+        <source>认定开始日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="316"/>
+        <source>至</source>
+        <translation type="unfinished">to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="318"/>
+        <location filename="../../ui/pages/archive.py" line="607"/>
+        <source>统计</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="332"/>
+        <source>开始日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="334"/>
+        <location filename="../../ui/pages/archive.py" line="395"/>
+        <source>报名</source>
+        <translation type="unfinished">applications</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="335"/>
+        <location filename="../../ui/pages/archive.py" line="396"/>
+        <source>审核通过</source>
+        <translation type="unfinished">Approve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="336"/>
+        <location filename="../../ui/pages/archive.py" line="349"/>
+        <source>参考</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="337"/>
+        <location filename="../../ui/pages/archive.py" line="350"/>
+        <location filename="../../ui/pages/archive.py" line="397"/>
+        <source>合格</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="338"/>
+        <location filename="../../ui/pages/archive.py" line="351"/>
+        <source>缺考</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="339"/>
+        <location filename="../../ui/pages/archive.py" line="352"/>
+        <source>合格率</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="340"/>
+        <location filename="../../ui/pages/archive.py" line="398"/>
+        <location filename="../../ui/pages/archive.py" line="628"/>
+        <source>发证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="342"/>
+        <source>统计范围内没有认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="347"/>
+        <source>职业（工种）</source>
+        <translation type="unfinished">Occupation (work type)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="348"/>
+        <location filename="../../ui/pages/archive.py" line="441"/>
+        <source>等级</source>
+        <translation type="unfinished">Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="354"/>
+        <source>尚无考试结果。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="361"/>
+        <source>星级评定材料（000）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="362"/>
+        <location filename="../../ui/pages/archive.py" line="371"/>
+        <source>情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="373"/>
+        <source>没有缺考、违纪、突发事件或试卷流转异常。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="378"/>
+        <source>上报批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="380"/>
+        <source>证书数</source>
+        <translation type="unfinished">Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="381"/>
+        <source>上报期限</source>
+        <translation type="unfinished">Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="381"/>
+        <source>（暂定）</source>
+        <translation type="unfinished"> (provisional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="383"/>
+        <source>上报日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="384"/>
+        <source>及时性</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="387"/>
+        <source>尚未生成上报批次。</source>
+        <translation type="unfinished">No upload batches yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="392"/>
+        <source>专业</source>
+        <translation type="unfinished">Major</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="393"/>
+        <source>毕业年份</source>
+        <translation type="unfinished">Graduation year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="394"/>
+        <source>应届</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="399"/>
+        <source>对应职业</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="399"/>
+        <source>（未对应职业）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="402"/>
+        <source>没有在校生报名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="406"/>
+        <source>职业等级合格率</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="407"/>
+        <source>星级评定材料</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="408"/>
+        <source>考场与试卷流转</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="409"/>
+        <source>数据上报及时性</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="410"/>
+        <source>专业覆盖（院校）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="420"/>
+        <source>终止备案收尾工作报告（001 第十二、十三条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="427"/>
+        <source>机构终止备案时，应将已发证书数据上报、退还未提供评价服务的费用，并继续保管认定档案。报告列出持证人姓名和脱敏的证件号码，属于个人信息：仅限有权角色导出，每次导出都记入审计日志（002 第三十一条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="437"/>
+        <source>证书编号</source>
+        <translation type="unfinished">Certificate number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="438"/>
+        <location filename="../../ui/pages/archive.py" line="454"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="439"/>
+        <source>证件号码</source>
+        <translation type="unfinished">ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="440"/>
+        <source>职业</source>
+        <translation type="unfinished">Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="442"/>
+        <source>发证日期</source>
+        <translation type="unfinished">Issue date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="444"/>
+        <source>上报情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="447"/>
+        <source>尚未发放证书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="452"/>
+        <source>批次状态</source>
+        <translation type="unfinished">Sitting state</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="453"/>
+        <source>报名号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="455"/>
+        <source>已收费用（元）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="457"/>
+        <source>没有需要退还的费用。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="468"/>
+        <source>尚无已归档的认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="471"/>
+        <location filename="../../ui/pages/archive.py" line="666"/>
+        <source>已发证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="472"/>
+        <location filename="../../ui/pages/archive.py" line="669"/>
+        <source>待退费用</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="473"/>
+        <source>档案保管</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="481"/>
+        <source>读取档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="501"/>
+        <source>认定批次 %1 已上报，请归档：登记纸质原件的存放位置，生成档案目录（002 第三十四至三十六条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="535"/>
+        <source>请先在顶部选择一个认定批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="540"/>
+        <source>认定批次 %1（%2）：当前为“%3”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="543"/>
+        <source>已归档，档案目录见下方。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="545"/>
+        <source>证书数据全部上报后，可登记上报完成：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="546"/>
+        <source>证书数据均已上报，可以登记上报完成，然后归档。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="548"/>
+        <source>可以归档。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="550"/>
+        <source>发证并将证书数据全部上报（已上报）后才能归档（002 第二十八、三十四条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="553"/>
+        <source>登记上报完成需要以下角色之一：%1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="555"/>
+        <source>归档需要以下角色之一：%1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="564"/>
+        <source>档案包含考生个人信息和考务编排，只有以下角色可以导出：%1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="574"/>
+        <source>保管期内的档案任何人都不能销毁；保管期满后，只有%1可以写明原因办理销毁（002 第三十六条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="578"/>
+        <source>选择保管期已满的条目后可办理销毁。本批次最晚的保管期至 %1，%2 起全部可以销毁。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="580"/>
+        <source>本批次的档案已全部销毁。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="583"/>
+        <source>所选第 %1 项在保管期内（至 %2），保管期内任何人都不能销毁（002 第三十六条），最早可于 %3 起销毁。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="587"/>
+        <source>所选第 %1 项已于 %2 销毁。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="590"/>
+        <source>所选 %1 项保管期已满，可以写明原因办理销毁。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="594"/>
+        <source>档案包含考生个人信息和考务编排，只有%1可以导出（002 第三十一条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="619"/>
+        <source>机构</source>
+        <translation type="unfinished">Institution</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="620"/>
+        <source>机构类别</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="621"/>
+        <source>统一社会信用代码</source>
+        <translation type="unfinished">Unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="622"/>
+        <source>备案有效期至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="623"/>
+        <source>续期申请日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="624"/>
+        <source>最近一次认定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="624"/>
+        <source>尚未开展</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="626"/>
+        <source>报名人数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="627"/>
+        <source>参考 / 合格</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="629"/>
+        <source>上报批次按期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="630"/>
+        <source>尚未上报证书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="640"/>
+        <source>考场记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="641"/>
+        <source>缺考 %1 人次，违纪 %2 起，突发事件 %3 起</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="645"/>
+        <source>试卷流转</source>
+        <translation type="unfinished">Paper custody</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="646"/>
+        <source>试卷袋 %1 个，异常 %2 个（%3 处），哈希链断裂 %4 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="667"/>
+        <source>其中有效</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="668"/>
+        <source>有效但未上报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="669"/>
+        <source>%1 笔，%2 元</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="671"/>
+        <source>已归档批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="672"/>
+        <source>尚未归档批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="672"/>
+        <source>无</source>
+        <translation type="unfinished">None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="685"/>
+        <source>认定批次已登记为“已上报”，可以归档。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="693"/>
+        <source>已归档 %1 项：纸质保管至 %2，电子保管至 %3，纸质原件存放于 %4。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="705"/>
+        <source>保存档案包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="706"/>
+        <source>ZIP 压缩包 (*.zip)</source>
+        <translation type="unfinished">ZIP archive (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="711"/>
+        <source>生成档案包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="712"/>
+        <source>正在整理档案、签名并打包……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="714"/>
+        <source>已生成档案包 %1（SHA-256 %2…）。它含考生个人信息，请妥善保管；可用 jlexam batch verify 校验。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="724"/>
+        <source>已销毁 %1 项档案，已记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="729"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished">PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="729"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation type="unfinished">Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="730"/>
+        <source>保存报表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="744"/>
+        <source>导出统计报表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="745"/>
+        <source>已导出认定工作统计报表：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="756"/>
+        <source>导出终止备案报告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="758"/>
+        <source>已导出终止备案收尾工作报告：%1（含持证人个人信息，已记入审计日志）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ArrangementPage</name>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="338"/>
+        <source>审定并锁定编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="533"/>
+        <source>%1 · %2 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="654"/>
+        <source>主考/质量督导审定座位编排和考务人员安排后锁定；有问题时不能锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="343"/>
+        <source>考点与考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="344"/>
+        <source>座位编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="345"/>
+        <location filename="../../ui/pages/arrangement.py" line="556"/>
+        <source>锁定前检查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="352"/>
+        <source>添加考点…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="353"/>
+        <source>添加考场…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="354"/>
+        <source>修改考场…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="375"/>
+        <source>考点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="376"/>
+        <location filename="../../ui/pages/arrangement.py" line="461"/>
+        <source>考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="377"/>
+        <source>类型</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="378"/>
+        <source>容量</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="380"/>
+        <source>布局</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="382"/>
+        <source>%1 排 × %2 列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="387"/>
+        <source>停用座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="389"/>
+        <source>视频监控</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="390"/>
+        <source>有</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="390"/>
+        <source>无</source>
+        <translation type="unfinished">None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="394"/>
+        <location filename="../../ui/pages/arrangement.py" line="494"/>
+        <source>问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="397"/>
+        <source>尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="399"/>
+        <source>按考点、考场、类型筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="409"/>
+        <source>编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="418"/>
+        <source>场次</source>
+        <translation type="unfinished">Session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="420"/>
+        <source>考场（按勾选顺序依次编排）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="429"/>
+        <source>留空则随机抽取并记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="431"/>
+        <source>方式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="435"/>
+        <source>随机种子</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="438"/>
+        <location filename="../../ui/pages/arrangement.py" line="728"/>
+        <source>编排座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="439"/>
+        <location filename="../../ui/pages/arrangement.py" line="660"/>
+        <source>重新编排会替换本场次未锁定的座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="445"/>
+        <source>座位表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="447"/>
+        <source>调整座位…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="451"/>
+        <source>调整座位（锁定后）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="462"/>
+        <source>座位号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="463"/>
+        <source>排-列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="464"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="465"/>
+        <source>准考证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="466"/>
+        <source>报名号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="468"/>
+        <source>职业（等级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="472"/>
+        <source>工作单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="474"/>
+        <source>本场次尚未编排座位。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="475"/>
+        <source>按姓名、考场、报名号筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="493"/>
+        <source>依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="496"/>
+        <source>没有阻碍锁定的问题。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="513"/>
+        <source>读取考场编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="523"/>
+        <source>尚无认定批次。请先在“认定批次”页面创建认定批次。</source>
+        <translation type="unfinished">No sittings yet. Create a sitting on the &quot;Sittings&quot; page first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="544"/>
+        <source>还有 %1 处问题，解决后才能锁定（规则依据见左列）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="550"/>
+        <source>座位编排和考务人员安排符合要求，可由主考/质量督导锁定。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="554"/>
+        <source>锁定前检查（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="570"/>
+        <source>本批次尚无场次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="580"/>
+        <source>座</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="581"/>
+        <source> 无监控</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="608"/>
+        <source> 勾选考场，选择方式后点击“编排座位”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="621"/>
+        <source>已由 %1 于 %2 锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="625"/>
+        <source>未锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="629"/>
+        <source>%1：%2 人，方式“%3”，随机种子 %4（用同一种子和考场可重新得到同样的编排），编排人 %5，%6。
+考场：%7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="652"/>
+        <source>锁定须由主考/质量督导操作</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="664"/>
+        <source>本场次尚未编排座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="666"/>
+        <source>选择一名考生后调整其座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="670"/>
+        <source>本场次没有座位编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="678"/>
+        <source>本场次已开考，不能再调整座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="683"/>
+        <source>主考/质量督导调整已锁定编排中一名考生的座位（须写明理由，002 第二十一条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="711"/>
+        <source>请至少勾选一个考场。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="719"/>
+        <source>已编排 %1：%2 人，随机种子 %3。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="742"/>
+        <source>已调整 %1 的座位，调整记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="763"/>
+        <source>已添加考点 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="771"/>
+        <source>已保存考场 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="781"/>
+        <source>锁定考场编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="783"/>
+        <source>已锁定考场编排和考务人员安排，批次进入“已编排”，可以制发准考证。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="214"/>
+        <source>调整考务人员（锁定后）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="214"/>
+        <source>安排考务人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="215"/>
+        <source>调整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="215"/>
+        <source>安排</source>
+        <translation type="unfinished">Schedule</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="231"/>
+        <source>（不分考场）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="238"/>
+        <source>场次 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="239"/>
+        <source>人员 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="240"/>
+        <source>岗位 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="241"/>
+        <source>考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="243"/>
+        <source>例如：监考员张某因病不能到场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="246"/>
+        <source>理由 *</source>
+        <translation type="unfinished">Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="248"/>
+        <source>编排已锁定：调整须由主考/质量督导写明理由，记入审计日志（002 第二十一条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="264"/>
+        <source>请选择场次和人员。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -489,435 +1754,799 @@
     </message>
 </context>
 <context>
+    <name>BriefingDialog</name>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="317"/>
+        <source>登记考务会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="317"/>
+        <source>登记</source>
+        <translation type="unfinished">Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="328"/>
+        <source>例如 考务办公室</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="335"/>
+        <source>  已安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="343"/>
+        <source>会议内容，例如 通报考场安排，学习考场规则和应急预案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="344"/>
+        <source>时间（北京）*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="345"/>
+        <source>地点 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="346"/>
+        <source>到会人员 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="347"/>
+        <source>内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CertificatesPage</name>
     <message>
         <location filename="../../ui/pages/certificates.py" line="150"/>
         <location filename="../../ui/pages/certificates.py" line="426"/>
         <source>证书</source>
-        <translation type="unfinished">Certificates</translation>
+        <translation>Certificates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="151"/>
         <source>空白证书台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Blank stock ledger</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="160"/>
         <location filename="../../ui/pages/certificates.py" line="411"/>
         <source>发放证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue certificates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="166"/>
         <location filename="../../ui/pages/certificates.py" line="186"/>
         <source>发证日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue date</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="169"/>
         <source>为合格考生发放证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue certificates to passed candidates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="170"/>
         <source>为成绩合格、尚无证书的考生生成证书编号（序号不重复使用）</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate certificate numbers for candidates who passed and have no certificate yet (serials are never reused)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="179"/>
         <source>本批次证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificates of this sitting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="182"/>
         <source>证书编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="183"/>
         <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="184"/>
         <source>证件号码</source>
-        <translation type="unfinished"></translation>
+        <translation>ID number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="185"/>
         <source>职业等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation and level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="187"/>
         <location filename="../../ui/pages/certificates.py" line="313"/>
         <source>类别</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="188"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="191"/>
         <source>本批次尚未发证。</source>
-        <translation type="unfinished"></translation>
+        <translation>No certificates issued in this sitting yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="192"/>
         <source>按编号、姓名、状态筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by number, name, state (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="197"/>
         <source>打印（整页）…</source>
-        <translation type="unfinished"></translation>
+        <translation>Print full page…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="198"/>
         <source>在白纸上打印完整的证书（含边框和二维码）</source>
-        <translation type="unfinished"></translation>
+        <translation>Print the complete certificate on plain paper (with border and QR code)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="201"/>
         <source>套打打印机</source>
-        <translation type="unfinished"></translation>
+        <translation>Printer</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="209"/>
         <source>套打空白证书…</source>
-        <translation type="unfinished"></translation>
+        <translation>Print on blanks…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="210"/>
         <source>只打印可变内容，按打印机校准偏移对准预印的空白证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Print only the variable content, aligned to the pre-printed blank certificates by the printer&apos;s calibration offset</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="211"/>
         <source>校准页…</source>
-        <translation type="unfinished"></translation>
+        <translation>Calibrate…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="212"/>
         <source>打印校准页，量出偏移后在“设置 → 打印机校准”中填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Print the calibration page, measure the offset and enter it in &quot;Settings → Printer calibration&quot;</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="216"/>
         <source>补发…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reissue…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="217"/>
         <source>更正…</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="218"/>
         <source>作废…</source>
-        <translation type="unfinished"></translation>
+        <translation>Void…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="238"/>
         <location filename="../../ui/pages/certificates.py" line="505"/>
         <source>登记台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Record ledger entry</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="254"/>
         <source>空白证书保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Custodian of the blank certificates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="256"/>
         <source>经办人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Handled by *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="265"/>
         <source>至</source>
-        <translation type="unfinished">to</translation>
+        <translation>to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="273"/>
         <source>印废、作废须写明原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Required when spoiled or voided</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="274"/>
         <source>类别 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="275"/>
         <source>时间 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Time *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="276"/>
         <source>保管人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Custodian *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="278"/>
         <source>序号</source>
-        <translation type="unfinished">No.</translation>
+        <translation>Serials</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="279"/>
         <source>实点数量</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="280"/>
         <location filename="../../ui/pages/certificates.py" line="319"/>
         <source>原因/备注</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason/note</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="289"/>
         <location filename="../../ui/pages/certificates.py" line="522"/>
         <source>与账面核对</source>
-        <translation type="unfinished"></translation>
+        <translation>Compare with ledger</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="291"/>
         <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="297"/>
         <source>专人专账（002 第二十七条）：领用人不能是保管人；序号只能使用一次，印废、作废的序号不再使用。盘点短缺须登记作废并写明原因。</source>
-        <translation type="unfinished"></translation>
+        <translation>One custodian, one ledger (002 §27): the recipient is not the custodian; each serial is used once. Record a stock-take shortfall as void, with the reason.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="308"/>
         <source>台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="311"/>
         <source>时间</source>
-        <translation type="unfinished">Time</translation>
+        <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="314"/>
         <source>起始序号</source>
-        <translation type="unfinished"></translation>
+        <translation>First serial</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="315"/>
         <source>终止序号</source>
-        <translation type="unfinished"></translation>
+        <translation>Last serial</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="316"/>
         <source>数量</source>
-        <translation type="unfinished"></translation>
+        <translation>Qty</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="317"/>
         <source>保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Custodian</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="318"/>
         <source>经办人</source>
-        <translation type="unfinished"></translation>
+        <translation>Handled by</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="321"/>
         <source>台账尚无记录。空白证书入库时请登记“入库”。</source>
-        <translation type="unfinished"></translation>
+        <translation>The ledger is empty. Record a receipt (入库) when blank certificates arrive.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="335"/>
         <source>读取证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Read certificates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="339"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="347"/>
         <source>成绩已确定，可以发证。本批次已发证 %1 本。</source>
-        <translation type="unfinished"></translation>
+        <translation>Results are final; certificates can be issued. %1 issued in this sitting so far.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="349"/>
         <source>成绩尚未确定，暂不能发证：</source>
-        <translation type="unfinished"></translation>
+        <translation>Results are not final yet; certificates cannot be issued:</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="350"/>
         <source>请先完成成绩公示并确定成绩。</source>
-        <translation type="unfinished"></translation>
+        <translation>Complete the result publicity and finalise the results first.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="360"/>
         <source>（未找到打印机）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no printer found)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="366"/>
         <source>账面结存 %1 张</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger balance: %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="384"/>
         <source>偏移 右 %1 mm，下 %2 mm</source>
-        <translation type="unfinished"></translation>
+        <translation>Offset right %1, down %2 mm</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="412"/>
         <source>正在生成证书编号……</source>
-        <translation type="unfinished"></translation>
+        <translation>Generating certificate numbers…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="413"/>
         <source>已发放证书 %1 本（发证日期 %2）。请在 30 个工作日内上报。</source>
-        <translation type="unfinished"></translation>
+        <translation>Issued %1 certificates (issue date %2). Upload them within 30 working days.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="424"/>
         <source>套打空白证书（%1，偏移 %2 / %3 mm）</source>
-        <translation type="unfinished"></translation>
+        <translation>Blank certificates (%1, offset %2 / %3 mm)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="428"/>
         <source>生成证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate certificates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="436"/>
         <source>校准页</source>
-        <translation type="unfinished"></translation>
+        <translation>Calibration page</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="437"/>
         <source>证书打印校准页（按实际大小打印）</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate calibration page (print at actual size)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="445"/>
         <source>作废证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Void certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="445"/>
         <source>作废证书 %1？</source>
-        <translation type="unfinished"></translation>
+        <translation>Void certificate %1?</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="446"/>
         <source>继续</source>
-        <translation type="unfinished"></translation>
+        <translation>Continue</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="449"/>
         <source>已补发证书 %1，原证书 %2 已替换。须重新上报。</source>
-        <translation type="unfinished"></translation>
+        <translation>Reissued certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="451"/>
         <source>证书 %1 已作废，编号不再使用。</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate %1 is void; its number is not used again.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="461"/>
         <source>已更正，新证书 %1，原证书 %2 已替换。须重新上报。</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrected: new certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="471"/>
         <source>交付人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Delivered by *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="471"/>
         <source>领用人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Recipient *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="472"/>
         <source>盘点人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted by *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="472"/>
         <source>报告人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Reported by *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="491"/>
         <source>请填写保管人和经办人。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter both the custodian and the other person.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="506"/>
         <source>已登记%1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded: %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="516"/>
         <source>实点 %1 张，与账面一致。</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted %1; matches the ledger.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="518"/>
         <source>实点 %1 张，账面 %2 张，相差 %3 张：短缺的须查明原因并登记作废。</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted %1, ledger %2, difference %3: find the cause of any shortfall and record it as void.</translation>
     </message>
 </context>
 <context>
     <name>ChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="216"/>
+        <location filename="../../ui/pages/scores.py" line="229"/>
         <source>更正已锁定的成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="216"/>
+        <location filename="../../ui/pages/scores.py" line="229"/>
         <source>更正</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="229"/>
+        <location filename="../../ui/pages/scores.py" line="242"/>
         <source>写明更正的理由和依据</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="231"/>
+        <location filename="../../ui/pages/scores.py" line="244"/>
         <source>考生 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="232"/>
+        <location filename="../../ui/pages/scores.py" line="245"/>
         <source>考核部分 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="233"/>
+        <location filename="../../ui/pages/scores.py" line="246"/>
         <source>更正后成绩 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="234"/>
+        <location filename="../../ui/pages/scores.py" line="247"/>
         <source>理由 *</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="235"/>
+        <location filename="../../ui/pages/scores.py" line="248"/>
         <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="244"/>
+        <location filename="../../ui/pages/scores.py" line="257"/>
         <source>请选择考生。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckInPage</name>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="189"/>
+        <location filename="../../ui/pages/checkin.py" line="530"/>
+        <source>制发准考证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="190"/>
+        <source>为已编排座位的考生编准考证号；须先锁定考场编排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="191"/>
+        <source>准考证 PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="192"/>
+        <source>考场文书…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="193"/>
+        <source>门贴、座位表、带照片的签到表和考场记录表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="206"/>
+        <location filename="../../ui/pages/checkin.py" line="273"/>
+        <location filename="../../ui/pages/checkin.py" line="492"/>
+        <source>人工签到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="207"/>
+        <source>缺考与考场记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="215"/>
+        <source>扫码签到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="219"/>
+        <source>场次</source>
+        <translation type="unfinished">Session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="228"/>
+        <source>光标置于此处，用扫码枪扫描准考证上的二维码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="229"/>
+        <source>扫描准考证二维码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="239"/>
+        <location filename="../../ui/pages/checkin.py" line="393"/>
+        <source>等待扫描</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="243"/>
+        <source>您的角色只能查看签到情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="250"/>
+        <source>扫码枪故障、二维码无法识别或准考证遗失时，核验身份证件原件后人工签到。须写明理由，记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="257"/>
+        <location filename="../../ui/pages/checkin.py" line="311"/>
+        <source>准考证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="258"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="260"/>
+        <source>10 位准考证号或考生姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="262"/>
+        <source>例如：准考证遗失，已核验身份证件原件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="264"/>
+        <source>按</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="265"/>
+        <source>准考证号/姓名 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="266"/>
+        <source>理由 *</source>
+        <translation type="unfinished">Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="291"/>
+        <location filename="../../ui/pages/checkin.py" line="498"/>
+        <location filename="../../ui/pages/checkin.py" line="501"/>
+        <source>登记缺考</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="292"/>
+        <source>停止入场后，把本场次未签到的考生按考场登记为缺考</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="303"/>
+        <source>违纪须填写考生准考证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="305"/>
+        <source>经过和处理情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="308"/>
+        <source>留空则为该考场的监考员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="309"/>
+        <source>考场 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="310"/>
+        <source>类型 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="312"/>
+        <source>情况 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="313"/>
+        <source>签名监考员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="315"/>
+        <location filename="../../ui/pages/checkin.py" line="523"/>
+        <source>登记考场记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="324"/>
+        <source>时间</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="325"/>
+        <source>考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="326"/>
+        <source>类型</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="328"/>
+        <source>考生</source>
+        <translation type="unfinished">Candidate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="329"/>
+        <source>情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="331"/>
+        <source>本场次尚无考场记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="348"/>
+        <source>读取准考证与签到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="354"/>
+        <source>尚无认定批次。</source>
+        <translation type="unfinished">No sittings yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="356"/>
+        <source>本批次尚未锁定考场编排：准考证按考场编排制发，须先由主考/质量督导锁定编排（002 第二十条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="359"/>
+        <source>考场编排已锁定，可以制发准考证。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="361"/>
+        <source>已制发准考证 %1 张。考试当天在此扫码签到。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="363"/>
+        <source>本批次考试已结束（%1），签到记录只能查看。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="413"/>
+        <source>应到 %1 人&#x3000;已签到 %2 人（其中人工 %3）&#x3000;缺考 %4 人&#x3000;未到 %5 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="424"/>
+        <source>开考 %1 分钟后停止入场；停止入场后点击“登记缺考”，未签到的考生按缺考登记。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <source>准予入场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <source>拒绝入场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <source>%1 号座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="447"/>
+        <source>不能签到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="463"/>
+        <source>请输入准考证号或姓名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="466"/>
+        <source>人工签到须写明理由（如“二维码无法识别”“准考证遗失，已核验身份证件”）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="498"/>
+        <source>把本场次尚未签到的考生全部登记为缺考？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="502"/>
+        <source>已登记缺考 %1 人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="516"/>
+        <source>已登记%1，记入考场记录和审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="531"/>
+        <source>已制发准考证 %1 张。可以打印准考证和考场文书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="541"/>
+        <source>生成准考证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="541"/>
+        <source>准考证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="548"/>
+        <source>选择保存考场文书的文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="555"/>
+        <source>考场文书已保存到 %1：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="559"/>
+        <source>签到表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="562"/>
+        <source>生成考场文书</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -926,48 +2555,48 @@
     <message>
         <location filename="../../ui/pages/certificates.py" line="114"/>
         <source>更正证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="114"/>
         <source>更正</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="116"/>
         <source>证书</source>
-        <translation type="unfinished">Certificates</translation>
+        <translation>Certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="118"/>
         <location filename="../../ui/pages/certificates.py" line="120"/>
         <source>不更正则留空</source>
-        <translation type="unfinished"></translation>
+        <translation>Leave empty if unchanged</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="122"/>
         <source>例如：姓名录入错误，附户口簿复印件</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. name entered wrongly; copy of the household register attached</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="125"/>
         <source>更正后姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrected name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="126"/>
         <source>更正后证件号码</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrected ID number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="127"/>
         <source>理由和证明材料 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason and evidence *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="128"/>
         <source>发证日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue date</translation>
     </message>
 </context>
 <context>
@@ -975,87 +2604,87 @@
     <message>
         <location filename="../../ui/pages/sittings.py" line="223"/>
         <source>新建认定批次</source>
-        <translation type="unfinished"></translation>
+        <translation>New sitting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="223"/>
         <source>创建</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="229"/>
         <source>例如 JL202612-01</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. JL202612-01</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="231"/>
         <source>例如 2026年12月职业技能等级认定</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. Skill certification, December 2026</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="236"/>
         <source>至</source>
-        <translation type="unfinished">to</translation>
+        <translation>to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="239"/>
         <source>批次编号 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting code *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="240"/>
         <source>批次名称 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting name *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="241"/>
         <source>考试日期 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Exam dates *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="244"/>
         <source>开考职业（工种）等级：只能在机构备案的认定范围内选择（002 第十六条）。收费须公示，不以营利为目的（001 第六条）；0 元即免费。</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupations (work types) and levels offered: only within the institution&apos;s filed scope (002 §16). Fees must be published and not for profit (001 §6); 0 yuan means free.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="249"/>
         <source>全选</source>
-        <translation type="unfinished"></translation>
+        <translation>Select all</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="250"/>
         <source>全不选</source>
-        <translation type="unfinished"></translation>
+        <translation>Select none</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="255"/>
         <source>开考</source>
-        <translation type="unfinished"></translation>
+        <translation>Offer</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="255"/>
         <source>职业编码</source>
-        <translation type="unfinished">Occupation code</translation>
+        <translation>Occupation code</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="255"/>
         <source>职业</source>
-        <translation type="unfinished">Occupation</translation>
+        <translation>Occupation</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="256"/>
         <source>等级</source>
-        <translation type="unfinished">Level</translation>
+        <translation>Level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="256"/>
         <source>收费（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fee (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="312"/>
         <source>请至少勾选一个开考的职业（工种）等级。</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick at least one occupation (work type) and level to offer.</translation>
     </message>
 </context>
 <context>
@@ -1063,338 +2692,338 @@
     <message>
         <location filename="../../ui/pages/custody.py" line="205"/>
         <source>登记试卷袋…</source>
-        <translation type="unfinished"></translation>
+        <translation>Register packet…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="208"/>
         <source>钥匙保管人…</source>
-        <translation type="unfinished"></translation>
+        <translation>Key holders…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="213"/>
         <source>正在读取试卷袋……</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading paper packets…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="233"/>
         <source>扫码登记流转环节</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan to record a custody step</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="237"/>
         <source>光标置于此处，用扫码枪扫描试卷袋标签</source>
-        <translation type="unfinished"></translation>
+        <translation>Click here, then scan the packet label</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="238"/>
         <source>扫描试卷袋标签</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan the packet label</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="259"/>
         <source>当前时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Now</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="272"/>
         <source>例如 保密室、A201 考场</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. secure room, room A201</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="275"/>
         <source>姓名，用顿号或逗号分隔</source>
-        <translation type="unfinished"></translation>
+        <translation>Names, separated by commas</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="277"/>
         <source>两名考生，核验封条完好后签名</source>
-        <translation type="unfinished"></translation>
+        <translation>Two candidates, who sign after checking that the seal is intact</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="281"/>
         <source>未填写</source>
-        <translation type="unfinished">Not set</translation>
+        <translation>Not set</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="282"/>
         <source> 份</source>
-        <translation type="unfinished"></translation>
+        <translation> copies</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="286"/>
         <location filename="../../ui/pages/custody.py" line="345"/>
         <location filename="../../ui/pages/custody.py" line="364"/>
         <source>环节</source>
-        <translation type="unfinished"></translation>
+        <translation>Step</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="287"/>
         <location filename="../../ui/pages/custody.py" line="365"/>
         <source>时间（北京）</source>
-        <translation type="unfinished"></translation>
+        <translation>Time (Beijing)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="288"/>
         <source>运出地点</source>
-        <translation type="unfinished"></translation>
+        <translation>From</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="289"/>
         <location filename="../../ui/pages/custody.py" line="366"/>
         <source>地点</source>
-        <translation type="unfinished"></translation>
+        <translation>Place</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="290"/>
         <source>责任人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Responsible *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="291"/>
         <location filename="../../ui/pages/custody.py" line="368"/>
         <source>见证考生</source>
-        <translation type="unfinished"></translation>
+        <translation>Witnesses</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="292"/>
         <source>封条编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Seal number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="293"/>
         <location filename="../../ui/pages/custody.py" line="341"/>
         <location filename="../../ui/pages/custody.py" line="370"/>
         <source>份数</source>
-        <translation type="unfinished"></translation>
+        <translation>Copies</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="294"/>
         <location filename="../../ui/pages/custody.py" line="372"/>
         <source>备注</source>
-        <translation type="unfinished"></translation>
+        <translation>Note</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="307"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="309"/>
         <source>登记此环节</source>
-        <translation type="unfinished"></translation>
+        <translation>Record this step</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="310"/>
         <source>登记（Ctrl+Enter）</source>
-        <translation type="unfinished"></translation>
+        <translation>Record (Ctrl+Enter)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="323"/>
         <source>您的角色只能查看流转记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Your role can only view the custody log</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="327"/>
         <location filename="../../ui/pages/custody.py" line="338"/>
         <source>试卷袋</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper packet</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="328"/>
         <source>复制标签内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy label content</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="329"/>
         <source>复制所选试卷袋标签二维码的内容（签名令牌），用于打印标签</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy the content of the selected packet&apos;s label QR code (signed token) for printing the label</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="339"/>
         <source>试卷代码</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper code</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="340"/>
         <source>版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Ver.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="342"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="343"/>
         <source>当前地点</source>
-        <translation type="unfinished"></translation>
+        <translation>Location</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="344"/>
         <location filename="../../ui/pages/custody.py" line="369"/>
         <source>封条</source>
-        <translation type="unfinished"></translation>
+        <translation>Seal</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="346"/>
         <source>异常</source>
-        <translation type="unfinished"></translation>
+        <translation>Anomalies</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="348"/>
         <source>尚无试卷袋。</source>
-        <translation type="unfinished"></translation>
+        <translation>No paper packets yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="349"/>
         <source>按编号、试卷代码、状态、地点筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by code, paper code, state, place (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="360"/>
         <location filename="../../ui/pages/custody.py" line="429"/>
         <source>流转记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Custody log</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="363"/>
         <source>序号</source>
-        <translation type="unfinished">No.</translation>
+        <translation>No.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="367"/>
         <source>责任人</source>
-        <translation type="unfinished"></translation>
+        <translation>Responsible</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="371"/>
         <source>登记人</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded by</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="374"/>
         <source>选择一个试卷袋查看它的流转记录。</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a paper packet to see its custody log.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="389"/>
         <source>读取试卷袋</source>
-        <translation type="unfinished"></translation>
+        <translation>Read paper packets</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="397"/>
         <source>尚无认定批次。请先在“认定批次”页面创建认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet. Create a sitting on the &quot;Sittings&quot; page first.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="399"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="402"/>
         <source>本批次尚无试卷袋。点击右上角“登记试卷袋…”，登记后打印标签贴在袋上。</source>
-        <translation type="unfinished"></translation>
+        <translation>No paper packets in this sitting yet. Click &quot;Register packet…&quot; at the top right, then print the label and stick it on the packet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="403"/>
         <source>本批次尚无试卷袋。</source>
-        <translation type="unfinished"></translation>
+        <translation>No paper packets in this sitting yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="406"/>
         <source>%1 个试卷袋有异常（红色），请主考核查：%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 paper packets have anomalies (red); the chief examiner must check them: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="432"/>
         <source>流转记录 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Custody log — %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="434"/>
         <source>读取流转记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Read custody log</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="444"/>
         <source>正在核验标签……</source>
-        <translation type="unfinished"></translation>
+        <translation>Verifying the label…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="465"/>
         <source>标签无效，未登记任何内容：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Invalid label, nothing recorded: %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="488"/>
         <source>等待扫描。每登记一个环节都要扫描一次标签。</source>
-        <translation type="unfinished"></translation>
+        <translation>Waiting for a scan. Scan the label once for every step you record.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="490"/>
         <source>试卷袋 %1：%2，%3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper packet %1: %2, %3%4</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="491"/>
         <source>未登记地点</source>
-        <translation type="unfinished"></translation>
+        <translation>no place recorded</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="492"/>
         <source>，封条 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, seal %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="507"/>
         <source>核对封条上的编号后填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter after checking the number on the seal</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="508"/>
         <source>新封条的编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Number of the new seal</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="511"/>
         <source>试卷袋当前为“%1”，一般不能进行此环节。</source>
-        <translation type="unfinished"></translation>
+        <translation>The paper packet is &quot;%1&quot;; this step does not normally follow.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="537"/>
         <source>登记流转环节</source>
-        <translation type="unfinished"></translation>
+        <translation>Record custody step</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="543"/>
         <source>已登记：试卷袋 %1 %2（第 %3 个环节）。请扫描下一个标签。</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded: paper packet %1 %2 (step %3). Scan the next label.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="555"/>
         <source>（依据：%1）</source>
-        <translation type="unfinished"></translation>
+        <translation> (rule: %1)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="556"/>
         <source>未登记：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Not recorded: %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="568"/>
         <source>已登记试卷袋 %1。请打印标签贴在袋上，然后扫描标签登记“印制”。</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper packet %1 registered. Print the label, stick it on the packet, then scan it to record &quot;print&quot;.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="580"/>
         <source>已复制试卷袋 %1 的标签内容。</source>
-        <translation type="unfinished"></translation>
+        <translation>Copied the label content of paper packet %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="594"/>
         <source>读取钥匙保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Read key holders</translation>
     </message>
 </context>
 <context>
@@ -1404,6 +3033,44 @@
         <location filename="../../ui/pages/registration.py" line="130"/>
         <source>未填写</source>
         <translation>Not set</translation>
+    </message>
+</context>
+<context>
+    <name>DestroyDialog</name>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="146"/>
+        <source>销毁保管期满的档案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="146"/>
+        <source>销毁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="152"/>
+        <source>条目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="154"/>
+        <source>例如：保管期满，依据本机构档案管理制度第 5 条，经档案室主任批准销毁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="156"/>
+        <source>原因 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="157"/>
+        <source>纸质条目登记原件已销毁；电子资格证明材料从数据库中删除。每一项销毁都记入审计日志，无法撤销。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="167"/>
+        <source>请写明销毁原因（至少 4 个字），例如依据的档案管理制度条款和审批人。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1449,47 +3116,47 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="364"/>
         <source>附证明材料 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Attach evidence — %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="364"/>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="371"/>
         <source>扫描件或照片，PDF、JPG、PNG，不超过 20 MB</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan or photo: PDF, JPG or PNG, up to 20 MB</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="372"/>
         <source>选择文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose file…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="377"/>
         <source>材料类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Evidence type</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="378"/>
         <source>文件</source>
-        <translation type="unfinished">File</translation>
+        <translation>File</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="383"/>
         <source>选择证明材料</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose evidence</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="384"/>
         <source>证明材料 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Evidence (*.pdf *.jpg *.jpeg *.png);;All files (*)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="390"/>
         <source>请选择文件。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a file.</translation>
     </message>
 </context>
 <context>
@@ -1969,76 +3636,76 @@
     <message>
         <location filename="../../ui/pages/custody.py" line="149"/>
         <source>保密室钥匙保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Secure room key holders</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="149"/>
         <source>登记保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Record key holder</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="152"/>
         <source>保管人</source>
-        <translation type="unfinished"></translation>
+        <translation>Holder</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="152"/>
         <source>钥匙</source>
-        <translation type="unfinished"></translation>
+        <translation>Key</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="153"/>
         <location filename="../../ui/pages/custody.py" line="164"/>
         <source>任命日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Appointed on</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="154"/>
         <source>尚未登记钥匙保管人。保密室应由两人分别保管钥匙。</source>
-        <translation type="unfinished"></translation>
+        <translation>No key holders recorded yet. The secure room&apos;s keys should be held by two different people.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="160"/>
         <source>例如 保密室钥匙 A</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. secure room key A</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="162"/>
         <source>保管人 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Holder *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="163"/>
         <source>钥匙 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Key *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="170"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="205"/>
+        <location filename="../../ui/pages/publicity.py" line="195"/>
         <source>异议答复书</source>
-        <translation type="unfinished"></translation>
+        <translation>Objection reply letter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="195"/>
+        <source>生成并预览</source>
+        <translation>Generate and preview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="198"/>
+        <source>签发人 *</source>
+        <translation>Signed by *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="205"/>
-        <source>生成并预览</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="208"/>
-        <source>签发人 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="215"/>
         <source>请填写签发人。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter who signs the letter.</translation>
     </message>
 </context>
 <context>
@@ -2046,7 +3713,7 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="565"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -2199,6 +3866,107 @@
     </message>
 </context>
 <context>
+    <name>MarkerDialog</name>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="271"/>
+        <source>安排阅卷人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="271"/>
+        <source>选配</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="285"/>
+        <source>场次 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="286"/>
+        <source>考场 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="287"/>
+        <source>考评员 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="291"/>
+        <source>阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="321"/>
+        <source>本场次全部考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="345"/>
+        <source>（不符合条件）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="353"/>
+        <source>名册中还没有考评员：请先在“考务人员”页登记考评员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="360"/>
+        <source>符合条件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="379"/>
+        <source>请选择场次和考评员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="251"/>
+        <source>调整座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="251"/>
+        <source>调整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="253"/>
+        <source>考生</source>
+        <translation type="unfinished">Candidate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="255"/>
+        <source>现座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="257"/>
+        <source>%1 第 %2 排第 %3 列（%4 号）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="274"/>
+        <source>目标考场 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="275"/>
+        <source>排 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="276"/>
+        <source>列 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <location filename="../../ui/navigation.py" line="43"/>
@@ -2317,8 +4085,8 @@
     </message>
     <message>
         <location filename="../../ui/navigation.py" line="77"/>
-        <source>整理认定全过程资料归档，纸质保存 3 年、电子保存 5 年。</source>
-        <translation>Archive the records of every sitting: paper kept 3 years, electronic 5 years.</translation>
+        <source>整理认定全过程资料归档（纸质保存 3 年、电子保存 5 年），导出档案包、监管统计报表和终止备案报告。</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/navigation.py" line="79"/>
@@ -2369,54 +4137,54 @@
 <context>
     <name>ObjectionDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="116"/>
+        <location filename="../../ui/pages/publicity.py" line="106"/>
         <source>登记异议</source>
-        <translation type="unfinished"></translation>
+        <translation>Record objection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="106"/>
+        <source>登记</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="109"/>
+        <source>异议人姓名</source>
+        <translation>Name of the objector</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="112"/>
+        <source>（不针对具体考生）</source>
+        <translation>(no particular candidate)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="116"/>
-        <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <source>例如：理论知识考试成绩偏低，申请复核</source>
+        <translation>e.g. theory exam score seems too low; requests a re-check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="118"/>
+        <source>异议人 *</source>
+        <translation>Objector *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="119"/>
-        <source>异议人姓名</source>
-        <translation type="unfinished"></translation>
+        <source>收到日期 *</source>
+        <translation>Received on *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="120"/>
+        <source>涉及考生</source>
+        <translation>Candidate concerned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="121"/>
+        <source>异议内容 *</source>
+        <translation>Objection *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="122"/>
-        <source>（不针对具体考生）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="126"/>
-        <source>例如：理论知识考试成绩偏低，申请复核</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="128"/>
-        <source>异议人 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="129"/>
-        <source>收到日期 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="130"/>
-        <source>涉及考生</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="131"/>
-        <source>异议内容 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="132"/>
         <source>异议须在公示期内提出，自收到之日起 5 个工作日内答复（002 第二十五条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Objections must be raised within the publicity period and answered within 5 working days of receipt (002 §25).</translation>
     </message>
 </context>
 <context>
@@ -2424,37 +4192,37 @@
     <message>
         <location filename="../../ui/pages/sittings.py" line="396"/>
         <source>发布公告并开放报名 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Publish announcement and open registration — %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="396"/>
         <source>开放报名</source>
-        <translation type="unfinished"></translation>
+        <translation>Open registration</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="403"/>
         <source>公告中的其他说明，例如报名地点、需携带的材料、缴费方式……</source>
-        <translation type="unfinished"></translation>
+        <translation>Other notes for the announcement, e.g. where to apply, documents to bring, how to pay…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="405"/>
         <source>报名开始</source>
-        <translation type="unfinished"></translation>
+        <translation>Registration opens</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="406"/>
         <source>报名截止</source>
-        <translation type="unfinished">Registration closed</translation>
+        <translation>Registration closes</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="407"/>
         <source>公告说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Announcement notes</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="408"/>
         <source>公告写明认定时间、职业、等级、申报条件和收费标准（002 第十五条），由本批次的场次和开考等级生成。报名须在考试开始前截止。</source>
-        <translation type="unfinished"></translation>
+        <translation>The announcement states the time, occupations, levels, eligibility conditions and fees (002 §15); it is generated from this sitting&apos;s sessions and offered levels. Registration must close before the exam starts.</translation>
     </message>
 </context>
 <context>
@@ -2482,7 +4250,7 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="330"/>
         <source>报名人员</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Applicants</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="334"/>
@@ -2510,94 +4278,94 @@
     <message>
         <location filename="../../ui/pages/custody.py" line="109"/>
         <source>登记试卷袋</source>
-        <translation type="unfinished"></translation>
+        <translation>Register paper packet</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="109"/>
         <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <translation>Register</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="112"/>
         <source>例如 P-A201-T</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. P-A201-T</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="114"/>
         <source>题库下发的试卷代码，不得改动</source>
-        <translation type="unfinished"></translation>
+        <translation>The paper code as issued by the item bank; do not change it</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="116"/>
         <source>例如 A 卷</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. paper A</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="120"/>
         <source> 份</source>
-        <translation type="unfinished"></translation>
+        <translation> copies</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="122"/>
         <source>（不指定场次）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no session)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="124"/>
         <source>全部</source>
-        <translation type="unfinished"></translation>
+        <translation>All</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="126"/>
         <source>试卷袋编号 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Packet code *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="127"/>
         <source>试卷代码 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper code *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="128"/>
         <source>版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Version</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="129"/>
         <source>份数 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Copies *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="130"/>
         <source>场次</source>
-        <translation type="unfinished"></translation>
+        <translation>Session</translation>
     </message>
     <message>
         <location filename="../../ui/pages/custody.py" line="131"/>
         <source>指定场次后，启封时间早于开考前规定时间、考后未按时归还都会被标为异常。</source>
-        <translation type="unfinished"></translation>
+        <translation>With a session set, opening earlier than allowed before the start, or not returning the packet on time after the exam, is flagged as an anomaly.</translation>
     </message>
 </context>
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/pages/base.py" line="47"/>
-        <location filename="../../ui/pages/base.py" line="81"/>
+        <location filename="../../ui/pages/base.py" line="98"/>
+        <location filename="../../ui/pages/base.py" line="135"/>
         <source>下一步的阻碍</source>
         <translation>What blocks the next step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="78"/>
+        <location filename="../../ui/pages/base.py" line="130"/>
         <source>认定批次 %1（%2）推进到下一步的阻碍</source>
         <translation>What blocks sitting %1 (%2) from its next step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="83"/>
+        <location filename="../../ui/pages/base.py" line="137"/>
         <source>没有阻碍下一步的问题。</source>
         <translation>Nothing blocks the next step.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="92"/>
+        <location filename="../../ui/pages/base.py" line="147"/>
         <source>另有 %1 项，请在相应页面查看。</source>
         <translation>%1 more; see the pages concerned.</translation>
     </message>
@@ -2696,248 +4464,248 @@
 <context>
     <name>PublicityPage</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="231"/>
+        <location filename="../../ui/pages/publicity.py" line="221"/>
         <source>生成公示名单…</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate publicity list…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="232"/>
+        <location filename="../../ui/pages/publicity.py" line="222"/>
         <source>公示名单（PDF 和 Excel）：证件号码遮挡，不含电话和照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicity list (PDF and Excel): ID numbers masked, no phone numbers or photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="246"/>
+        <location filename="../../ui/pages/publicity.py" line="236"/>
         <source>成绩公示</source>
-        <translation type="unfinished"></translation>
+        <translation>Result publicity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="247"/>
+        <source>公示开始日期</source>
+        <translation>Publicity starts on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="250"/>
+        <location filename="../../ui/pages/publicity.py" line="340"/>
+        <location filename="../../ui/pages/publicity.py" line="423"/>
+        <source>发布公示</source>
+        <translation>Publish results</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="257"/>
-        <source>公示开始日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="260"/>
-        <location filename="../../ui/pages/publicity.py" line="350"/>
-        <location filename="../../ui/pages/publicity.py" line="433"/>
-        <source>发布公示</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="267"/>
         <source>公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicity lasts at least 5 working days (the day of publication counts as day 1 if it is a working day), by the holiday schedule (002 §25).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="274"/>
+        <location filename="../../ui/pages/publicity.py" line="264"/>
         <source>确定成绩、发证前检查</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalise results; checks before issuing certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="272"/>
+        <location filename="../../ui/pages/publicity.py" line="469"/>
+        <location filename="../../ui/pages/publicity.py" line="475"/>
+        <source>确定成绩</source>
+        <translation>Finalise results</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="273"/>
+        <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
+        <translation>Finalise the results once the publicity period is over and every objection is answered; certificates can then be issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="281"/>
+        <source>异议与复核</source>
+        <translation>Objections and re-checks</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="282"/>
-        <location filename="../../ui/pages/publicity.py" line="479"/>
-        <location filename="../../ui/pages/publicity.py" line="485"/>
-        <source>确定成绩</source>
-        <translation type="unfinished"></translation>
+        <source>登记异议…</source>
+        <translation>Record objection…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="283"/>
-        <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="291"/>
-        <source>异议与复核</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="292"/>
-        <source>登记异议…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="293"/>
         <source>答复…</source>
-        <translation type="unfinished"></translation>
+        <translation>Answer…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="294"/>
+        <location filename="../../ui/pages/publicity.py" line="284"/>
         <source>答复书…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reply letter…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="308"/>
+        <location filename="../../ui/pages/publicity.py" line="298"/>
         <source>编号</source>
-        <translation type="unfinished"></translation>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="299"/>
+        <source>异议人</source>
+        <translation>Objector</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="300"/>
+        <source>收到日期</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="301"/>
+        <source>答复期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="303"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="305"/>
+        <source>答复日期</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="306"/>
+        <source>异议内容</source>
+        <translation>Objection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="307"/>
+        <source>答复结论</source>
+        <translation>Outcome</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="309"/>
-        <source>异议人</source>
-        <translation type="unfinished"></translation>
+        <source>没有异议。</source>
+        <translation>No objections.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="310"/>
-        <source>收到日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="311"/>
-        <source>答复期限</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="313"/>
-        <source>状态</source>
-        <translation type="unfinished">State</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="315"/>
-        <source>答复日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="316"/>
-        <source>异议内容</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="317"/>
-        <source>答复结论</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="319"/>
-        <source>没有异议。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="320"/>
         <source>按异议人、内容、状态筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by objector, content, state (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="333"/>
+        <location filename="../../ui/pages/publicity.py" line="323"/>
         <source>读取公示</source>
-        <translation type="unfinished"></translation>
+        <translation>Read publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="339"/>
+        <location filename="../../ui/pages/publicity.py" line="329"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="341"/>
+        <location filename="../../ui/pages/publicity.py" line="331"/>
         <source>本批次成绩结果尚未判定：请先在“成绩”页面锁定各部分成绩并判定结果，再发布公示。</source>
-        <translation type="unfinished"></translation>
+        <translation>The results of this sitting are not decided yet: lock the scores of every part and decide the results on the &quot;Scores&quot; page, then publish them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="346"/>
+        <location filename="../../ui/pages/publicity.py" line="336"/>
         <source>尚未发布公示。</source>
-        <translation type="unfinished"></translation>
+        <translation>Results not published yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="340"/>
+        <source>重新发布公示</source>
+        <translation>Publish results again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="348"/>
+        <source>%1 件异议已超过答复期限仍未答复！</source>
+        <translation>%1 objections are past their due date and still unanswered!</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="350"/>
-        <source>重新发布公示</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="358"/>
-        <source>%1 件异议已超过答复期限仍未答复！</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="360"/>
         <source>%1 件异议待答复，最早须于 %2 前答复。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="369"/>
+        <location filename="../../ui/pages/publicity.py" line="359"/>
         <source>第 %1 次公示：%2 至 %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicity #%1: %2 to %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="372"/>
+        <location filename="../../ui/pages/publicity.py" line="362"/>
         <source>（尚未开始）</source>
-        <translation type="unfinished"></translation>
+        <translation> (not started yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="374"/>
+        <location filename="../../ui/pages/publicity.py" line="364"/>
         <source>（公示中）</source>
-        <translation type="unfinished"></translation>
+        <translation> (running)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="376"/>
+        <location filename="../../ui/pages/publicity.py" line="366"/>
         <source>（已期满）</source>
-        <translation type="unfinished"></translation>
+        <translation> (ended)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="378"/>
+        <location filename="../../ui/pages/publicity.py" line="368"/>
         <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
-        <translation type="unfinished"></translation>
+        <translation>The publicity period uses a provisional calendar: the holiday schedule of the years it spans is not entered yet (Settings → Holidays); confirm the period again once it is.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="389"/>
+        <location filename="../../ui/pages/publicity.py" line="379"/>
         <source>成绩已确定，可以发证。</source>
-        <translation type="unfinished"></translation>
+        <translation>Results are final; certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="391"/>
+        <location filename="../../ui/pages/publicity.py" line="381"/>
         <source>公示期已满、异议均已答复：可以确定成绩。</source>
-        <translation type="unfinished"></translation>
+        <translation>The publicity period is over and every objection is answered: the results can be finalised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="427"/>
+        <location filename="../../ui/pages/publicity.py" line="417"/>
         <source>已发布第 %1 次公示：%2 至 %3。</source>
-        <translation type="unfinished"></translation>
+        <translation>Published results (publicity #%1): %2 to %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="430"/>
+        <location filename="../../ui/pages/publicity.py" line="420"/>
         <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
-        <translation type="unfinished"></translation>
+        <translation>The publicity period is provisional (calendar not covered); enter the holiday schedule and confirm it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="443"/>
+        <location filename="../../ui/pages/publicity.py" line="433"/>
         <source>生成公示名单</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="444"/>
+        <location filename="../../ui/pages/publicity.py" line="434"/>
         <source>公示名单已生成；Excel 版保存在 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicity list generated; the Excel version is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="445"/>
+        <location filename="../../ui/pages/publicity.py" line="435"/>
         <source>成绩公示名单</source>
-        <translation type="unfinished"></translation>
+        <translation>Result publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="452"/>
+        <location filename="../../ui/pages/publicity.py" line="442"/>
         <source>异议已登记；请在答复期限内复核并答复。</source>
-        <translation type="unfinished"></translation>
+        <translation>Objection recorded; re-check and answer it before it is due.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="461"/>
+        <location filename="../../ui/pages/publicity.py" line="451"/>
         <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Objection answered; the score was corrected and written to the audit log. Scores changed: the results must be published again (click &quot;Publish results again&quot;).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="454"/>
+        <source>异议已答复，成绩未变更。</source>
+        <translation>Objection answered; scores unchanged.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="464"/>
-        <source>异议已答复，成绩未变更。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/publicity.py" line="474"/>
         <source>异议答复书</source>
-        <translation type="unfinished"></translation>
+        <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="479"/>
+        <location filename="../../ui/pages/publicity.py" line="469"/>
         <source>确定后成绩不再公示，可以发放证书。</source>
-        <translation type="unfinished"></translation>
+        <translation>Once finalised, the results are no longer on publicity and certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="486"/>
+        <location filename="../../ui/pages/publicity.py" line="476"/>
         <source>成绩已确定，可以在“证书”页面发证。</source>
-        <translation type="unfinished"></translation>
+        <translation>Results finalised; issue certificates on the &quot;Certificates&quot; page.</translation>
     </message>
 </context>
 <context>
@@ -2945,92 +4713,92 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="283"/>
         <source>审核不通过</source>
-        <translation type="unfinished"></translation>
+        <translation>Reject applications</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="283"/>
         <source>不予通过</source>
-        <translation type="unfinished"></translation>
+        <translation>Reject</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="286"/>
         <source> 等 %1 人</source>
-        <translation type="unfinished"></translation>
+        <translation> and others (%1 in all)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="291"/>
         <source>例如：从事本职业年限不足，未提供工作年限证明</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. too few years in the occupation; no proof of employment</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="293"/>
         <source>报名人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Applicants</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="294"/>
         <source>不通过理由 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for rejection *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="301"/>
         <source>不予通过须写明理由。</source>
-        <translation type="unfinished"></translation>
+        <translation>A rejection needs a reason.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="76"/>
         <source>补发证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Reissue certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="76"/>
         <source>作废证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Void certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="81"/>
         <source>证书</source>
-        <translation type="unfinished">Certificates</translation>
+        <translation>Certificate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="83"/>
         <source>例如：持证人遗失，本人申请补发</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. lost by the holder, who applied for a reissue</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="84"/>
         <source>例如：打印错误</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. misprint</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="86"/>
         <source>理由 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="89"/>
         <source>发证日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue date</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="90"/>
         <source>补发的证书使用新编号，原证书标记为已替换（002 第二十九条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>A reissued certificate gets a new number; the original is marked replaced (002 §29).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="91"/>
         <source>作废的证书编号不再使用。</source>
-        <translation type="unfinished"></translation>
+        <translation>The number of a voided certificate is not used again.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="101"/>
         <source>补发须写明持证人的申请理由（如：遗失）。</source>
-        <translation type="unfinished"></translation>
+        <translation>A reissue needs the holder&apos;s reason (e.g. lost).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="102"/>
         <source>作废证书须写明理由。</source>
-        <translation type="unfinished"></translation>
+        <translation>Voiding a certificate needs a reason.</translation>
     </message>
 </context>
 <context>
@@ -3038,32 +4806,32 @@
     <message>
         <location filename="../../ui/pages/uploads.py" line="79"/>
         <source>登记已上报</source>
-        <translation type="unfinished"></translation>
+        <translation>Record upload</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="79"/>
         <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="81"/>
         <source>批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="83"/>
         <source>国家平台给出的回执编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt number given by the national platform</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="85"/>
         <source>回执编号 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt number *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="86"/>
         <source>上报日期 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Uploaded on *</translation>
     </message>
 </context>
 <context>
@@ -3071,351 +4839,384 @@
     <message>
         <location filename="../../ui/pages/registration.py" line="590"/>
         <source>登记报名…</source>
-        <translation type="unfinished"></translation>
+        <translation>Record application…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="591"/>
         <source>导入报名名册…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import roster…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="592"/>
         <source>下载名册模板…</source>
-        <translation type="unfinished"></translation>
+        <translation>Download template…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="593"/>
         <location filename="../../ui/pages/registration.py" line="863"/>
         <source>导入照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Import photos</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="595"/>
         <source>从文件夹导入…</source>
-        <translation type="unfinished"></translation>
+        <translation>From a folder…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="596"/>
         <source>从 ZIP 压缩包导入…</source>
-        <translation type="unfinished"></translation>
+        <translation>From a ZIP archive…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="598"/>
         <source>照片文件以考生的证件号码命名，例如 22010219900307123X.jpg</source>
-        <translation type="unfinished"></translation>
+        <translation>Photo files are named by the candidate&apos;s ID number, e.g. 22010219900307123X.jpg</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="609"/>
         <source>正在读取报名……</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading applications…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="615"/>
         <source>报名与资格审核</source>
-        <translation type="unfinished"></translation>
+        <translation>Applications and eligibility review</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="616"/>
         <location filename="../../ui/pages/registration.py" line="893"/>
         <source>按申报条件核查</source>
-        <translation type="unfinished"></translation>
+        <translation>Check eligibility</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="617"/>
         <source>按国家职业标准的申报条件核查所有尚未作出决定的报名（002 第十七条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Check every undecided application against the eligibility conditions of the national occupational standard (002 §17)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="639"/>
         <source>仅毕业年度学生</source>
-        <translation type="unfinished"></translation>
+        <translation>Graduating students only</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="640"/>
         <source>高校优先组织毕业年度学生参加认定（003）</source>
-        <translation type="unfinished"></translation>
+        <translation>Universities give priority to graduating students (003)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="645"/>
         <location filename="../../ui/pages/registration.py" line="882"/>
         <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="646"/>
         <location filename="../../ui/pages/registration.py" line="883"/>
         <source>证件号码</source>
-        <translation type="unfinished"></translation>
+        <translation>ID number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="647"/>
         <source>职业（工种）</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="648"/>
         <source>等级</source>
-        <translation type="unfinished">Level</translation>
+        <translation>Level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="649"/>
         <source>资格核查</source>
-        <translation type="unfinished"></translation>
+        <translation>Eligibility</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="651"/>
         <source>核查说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Check notes</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="652"/>
         <source>审核结论</source>
-        <translation type="unfinished"></translation>
+        <translation>Decision</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="653"/>
         <source>理由</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="655"/>
         <source>尚无报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>No applications yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="656"/>
         <source>按姓名、证件号码、职业、等级、结论筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by name, ID number, occupation, level, decision (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="660"/>
         <source>显示</source>
-        <translation type="unfinished"></translation>
+        <translation>Show</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="666"/>
         <location filename="../../ui/pages/registration.py" line="922"/>
         <source>审核通过</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="667"/>
         <source>不予通过…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reject…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="668"/>
         <source>破格通过…</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve by exception…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="669"/>
         <source>对未满足申报条件的报名破格通过：须主考填写书面理由</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve an application that does not meet the eligibility conditions: the chief examiner must give a written reason</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="670"/>
         <source>附证明材料…</source>
-        <translation type="unfinished"></translation>
+        <translation>Attach evidence…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="697"/>
         <source>读取报名</source>
-        <translation type="unfinished"></translation>
+        <translation>Read applications</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="706"/>
         <source>尚无认定批次。请先在“认定批次”页面创建批次、安排场次并开放报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet. On the &quot;Sittings&quot; page, create a sitting, schedule its sessions and open registration first.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="708"/>
         <source>认定批次 %1 尚未开放报名：请在“认定批次”页面发布公告并开放报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 is not open for registration: publish the announcement and open registration on the &quot;Sittings&quot; page.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="711"/>
         <source>认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 %2: applications can no longer be recorded or imported; eligibility review can continue.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="714"/>
         <source>认定批次 %1 报名中。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 is open for registration.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="717"/>
         <source>只能在报名中时登记报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Applications can only be recorded while registration is open.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="733"/>
         <source>毕业年度学生</source>
-        <translation type="unfinished"></translation>
+        <translation>graduating students</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="733"/>
         <source>报名</source>
-        <translation type="unfinished"></translation>
+        <translation>applications</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="735"/>
         <source>共 %1 份%2：待核查 %3，符合 %4，不符合 %5；审核通过 %6（其中破格 %7），不通过 %8，待审核 %9。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: %3 to check, %4 eligible, %5 not eligible; %6 approved (%7 by exception), %8 rejected, %9 undecided.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="741"/>
         <source>%1 名考生没有照片…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 candidates without a photo…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="748"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="750"/>
         <source>本批次尚无报名。点击“导入报名名册…”或“登记报名…”。</source>
-        <translation type="unfinished"></translation>
+        <translation>No applications in this sitting yet. Click &quot;Import roster…&quot; or &quot;Record application…&quot;.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="751"/>
         <source>本批次尚无报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>No applications in this sitting yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="753"/>
         <source>没有符合筛选条件的报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>No applications match the filter.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="763"/>
         <source>已选 %1 份</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 selected</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="764"/>
         <source>选择报名后审核；可按住 Ctrl 或 Shift 多选。</source>
-        <translation type="unfinished"></translation>
+        <translation>Select applications to review them; hold Ctrl or Shift to select several.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="805"/>
         <source>已登记报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Application recorded.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="822"/>
         <source>名册导入完成：共 %1 行，导入 %2 人，未导入 %3 行。</source>
-        <translation type="unfinished"></translation>
+        <translation>Roster imported: %1 rows, %2 candidates imported, %3 rows not imported.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="825"/>
         <source>错误说明已保存到 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>The list of errors is saved at %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="831"/>
         <source>保存报名名册模板</source>
-        <translation type="unfinished"></translation>
+        <translation>Save roster template</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="833"/>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="848"/>
         <source>生成名册模板</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate roster template</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="849"/>
         <source>名册模板已保存到 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Roster template saved at %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="853"/>
         <source>选择照片文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the photo folder</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="855"/>
         <source>选择照片压缩包</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the photo archive</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="855"/>
         <source>ZIP 压缩包 (*.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="864"/>
         <source>正在检查并导入照片……</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking and importing photos…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="867"/>
         <source>照片导入完成：新增 %1，替换 %2，未导入 %3。</source>
-        <translation type="unfinished"></translation>
+        <translation>Photos imported: %1 new, %2 replaced, %3 not imported.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="871"/>
         <source>未导入的照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Photos not imported</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="872"/>
         <source>文件</source>
-        <translation type="unfinished">File</translation>
+        <translation>File</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="872"/>
         <source>原因</source>
-        <translation type="unfinished">Reason</translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="880"/>
         <source>没有照片的考生</source>
-        <translation type="unfinished"></translation>
+        <translation>Candidates without a photo</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="881"/>
         <source>准考证需要照片。请以证件号码命名照片文件后用“导入照片”导入。</source>
-        <translation type="unfinished"></translation>
+        <translation>Admission tickets need a photo. Name the photo files by ID number and import them with &quot;Import photos&quot;.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="894"/>
         <source>正在按国家职业标准核查申报条件……</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking the eligibility conditions of the national occupational standard…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="898"/>
         <source>核查完成：符合申报条件 %1 份，不符合 %2 份。不符合的可不予通过，或由主考破格通过。</source>
-        <translation type="unfinished"></translation>
+        <translation>Check complete: %1 eligible, %2 not eligible. Those not eligible can be rejected, or approved by exception by the chief examiner.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="917"/>
         <source>已审核通过 %1 份。</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="919"/>
         <source>另有 %1 份未核查、不符合条件或已通过，未处理。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 more were unchecked, not eligible or already approved, and were left as they are.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="936"/>
         <source>已作不予通过 %1 份。</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejected %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="943"/>
         <source>已破格通过 %1，理由已记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved %1 by exception; the reason is in the audit log.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="952"/>
         <source>证明材料已保存。</source>
+        <translation>Evidence saved.</translation>
+    </message>
+</context>
+<context>
+    <name>RemoveAfterLockDialog</name>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="281"/>
+        <source>取消考务安排（锁定后）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="281"/>
+        <source>取消安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="284"/>
+        <source>安排</source>
+        <translation type="unfinished">Schedule</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="291"/>
+        <source>写明理由，例如：监考员张某因病不能到场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="293"/>
+        <source>理由 *</source>
+        <translation type="unfinished">Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="295"/>
+        <source>取消后该考场仍须满足配比，否则不会改动；需要换人时请用“调整（锁定后）…”先增加再取消。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3443,167 +5244,255 @@
     </message>
 </context>
 <context>
+    <name>RoomDialog</name>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <source>修改考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <source>添加考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="184"/>
+        <source> 排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="188"/>
+        <source> 列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="191"/>
+        <source>全部可用座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="193"/>
+        <source>排-列，逗号分隔，例如 1-1, 3-5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="194"/>
+        <source>已安装视频监控并全程录像</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="195"/>
+        <source>考点 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="196"/>
+        <source>考场名称 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="197"/>
+        <source>类型 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="202"/>
+        <source>座位布局</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="203"/>
+        <source>容量</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="204"/>
+        <source>停用座位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="205"/>
+        <source>视频监控</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="206"/>
+        <source>没有视频监控的考场不能使用（002 第十八条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="224"/>
+        <source>请先添加考点。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RosterDialog</name>
     <message>
         <location filename="../../ui/pages/registration.py" line="401"/>
         <location filename="../../ui/pages/registration.py" line="534"/>
         <source>导入报名名册</source>
-        <translation type="unfinished"></translation>
+        <translation>Import roster</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="411"/>
         <source>选择按模板填写的报名名册（.xlsx）</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a roster filled in from the template (.xlsx)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="412"/>
         <source>选择名册文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose roster file…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="414"/>
         <source>名册文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Roster file</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="418"/>
         <source>请选择名册文件。导入前会先检查每一个单元格，不写入任何数据。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a roster file. Every cell is checked first; nothing is written until you import.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="427"/>
         <source>工作表</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheet</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="428"/>
         <source>行</source>
-        <translation type="unfinished"></translation>
+        <translation>Row</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="429"/>
         <source>列</source>
-        <translation type="unfinished"></translation>
+        <translation>Column</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="430"/>
         <source>表头</source>
-        <translation type="unfinished"></translation>
+        <translation>Header</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="431"/>
         <source>填写内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Content</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="432"/>
         <source>错误说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="434"/>
         <source>没有错误。</source>
-        <translation type="unfinished"></translation>
+        <translation>No errors.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="435"/>
         <source>在错误中筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter the errors (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="441"/>
         <source>有错误时不导入任何数据（推荐：改正后整份重新导入）</source>
-        <translation type="unfinished"></translation>
+        <translation>Import nothing if there are errors (recommended: correct them and import the whole roster again)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="442"/>
         <source>只导入没有错误的行，有错误的行改正后另行导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Import only the rows without errors; import the corrected rows later</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="448"/>
         <source>另存为…</source>
-        <translation type="unfinished">Save as…</translation>
+        <translation>Save as…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="452"/>
         <source>错误说明工作簿保存到</source>
-        <translation type="unfinished"></translation>
+        <translation>Save the list of errors to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="468"/>
         <source>导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Import</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="470"/>
         <source>关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="481"/>
         <source>选择报名名册</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose roster</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="482"/>
         <source>Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel workbooks (*.xlsx *.xlsm *.xls);;All files (*)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="492"/>
         <source>正在检查 %1 ……</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking %1…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="495"/>
         <source>检查报名名册</source>
-        <translation type="unfinished"></translation>
+        <translation>Check roster</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="495"/>
         <source>正在逐格检查名册……</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking the roster cell by cell…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="502"/>
         <source>工作表“%1”共 %2 行：有效 %3 行，有错误 %4 行（%5 处错误）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheet &quot;%1&quot; has %2 rows: %3 valid, %4 with errors (%5 errors in all).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="506"/>
         <source>名册中没有数据行。</source>
-        <translation type="unfinished"></translation>
+        <translation>The roster has no data rows.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="508"/>
         <source>请选择如何处理有错误的行。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose what to do with the rows that have errors.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="510"/>
         <source>可以导入。</source>
-        <translation type="unfinished"></translation>
+        <translation>Ready to import.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="518"/>
         <source>错误说明工作簿另存为</source>
-        <translation type="unfinished"></translation>
+        <translation>Save the list of errors as</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="519"/>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="534"/>
         <source>正在导入……</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="547"/>
         <source>无法读取名册。</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the roster.</translation>
     </message>
 </context>
 <context>
@@ -3657,251 +5546,392 @@
 <context>
     <name>ScoresPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="266"/>
+        <location filename="../../ui/pages/scores.py" line="401"/>
         <source>第 1 轮（第一人）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="267"/>
+        <location filename="../../ui/pages/scores.py" line="402"/>
         <source>第 2 轮（第二人）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="269"/>
+        <location filename="../../ui/pages/scores.py" line="404"/>
         <source>考核部分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="286"/>
+        <location filename="../../ui/pages/scores.py" line="423"/>
         <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="291"/>
+        <location filename="../../ui/pages/scores.py" line="428"/>
+        <source>阅卷人（002 第二十五条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="429"/>
+        <source>安排阅卷人…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="430"/>
+        <source>从合格的考评员中为场次或考场选配阅卷人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="431"/>
+        <location filename="../../ui/pages/scores.py" line="919"/>
+        <location filename="../../ui/pages/scores.py" line="924"/>
+        <location filename="../../ui/pages/scores.py" line="935"/>
+        <source>取消选配</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="432"/>
+        <source>写出评分记录表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="434"/>
+        <source>按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="448"/>
+        <source>场次</source>
+        <translation type="unfinished">Session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="449"/>
+        <source>考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="450"/>
+        <source>阅卷人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="451"/>
+        <source>考评员证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="452"/>
+        <source>选配人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="454"/>
+        <source>本部分尚未选配阅卷人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="464"/>
         <source>录入成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="292"/>
+        <location filename="../../ui/pages/scores.py" line="465"/>
         <source>导出录入表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="293"/>
+        <location filename="../../ui/pages/scores.py" line="466"/>
         <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="294"/>
+        <location filename="../../ui/pages/scores.py" line="467"/>
         <source>导入录入表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="304"/>
-        <location filename="../../ui/pages/scores.py" line="341"/>
+        <location filename="../../ui/pages/scores.py" line="478"/>
+        <location filename="../../ui/pages/scores.py" line="515"/>
         <source>报名号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="304"/>
-        <location filename="../../ui/pages/scores.py" line="342"/>
+        <location filename="../../ui/pages/scores.py" line="478"/>
+        <location filename="../../ui/pages/scores.py" line="516"/>
         <source>姓名</source>
         <translation type="unfinished">Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="304"/>
+        <location filename="../../ui/pages/scores.py" line="478"/>
         <source>证件号码</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="305"/>
+        <location filename="../../ui/pages/scores.py" line="478"/>
         <source>等级</source>
         <translation type="unfinished">Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="305"/>
+        <location filename="../../ui/pages/scores.py" line="478"/>
         <source>成绩</source>
         <translation type="unfinished">Scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="322"/>
+        <location filename="../../ui/pages/scores.py" line="496"/>
         <source>保存本轮录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="323"/>
+        <location filename="../../ui/pages/scores.py" line="497"/>
         <source>只保存填写了成绩的行；空白的行留待以后录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="331"/>
+        <location filename="../../ui/pages/scores.py" line="505"/>
         <source>核对、核定与锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="336"/>
+        <location filename="../../ui/pages/scores.py" line="510"/>
         <source>两轮录入不一致的成绩：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="343"/>
+        <location filename="../../ui/pages/scores.py" line="517"/>
         <source>第 1 轮</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="344"/>
+        <location filename="../../ui/pages/scores.py" line="518"/>
         <source>第 2 轮</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="346"/>
+        <location filename="../../ui/pages/scores.py" line="520"/>
         <source>没有不一致的成绩。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="353"/>
+        <location filename="../../ui/pages/scores.py" line="527"/>
         <source>核定…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="354"/>
+        <location filename="../../ui/pages/scores.py" line="528"/>
         <source>复核原始答卷后核定不一致的成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="355"/>
+        <location filename="../../ui/pages/scores.py" line="529"/>
         <source>锁定本部分成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="356"/>
+        <location filename="../../ui/pages/scores.py" line="530"/>
         <source>更正成绩…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="357"/>
-        <location filename="../../ui/pages/scores.py" line="561"/>
-        <location filename="../../ui/pages/scores.py" line="574"/>
+        <location filename="../../ui/pages/scores.py" line="531"/>
+        <location filename="../../ui/pages/scores.py" line="855"/>
+        <location filename="../../ui/pages/scores.py" line="878"/>
         <source>判定成绩结果</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="358"/>
+        <location filename="../../ui/pages/scores.py" line="533"/>
         <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="383"/>
+        <location filename="../../ui/pages/scores.py" line="564"/>
         <source>读取成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="389"/>
+        <location filename="../../ui/pages/scores.py" line="570"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="393"/>
+        <location filename="../../ui/pages/scores.py" line="583"/>
         <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="398"/>
+        <location filename="../../ui/pages/scores.py" line="593"/>
         <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="412"/>
+        <location filename="../../ui/pages/scores.py" line="616"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="417"/>
+        <location filename="../../ui/pages/scores.py" line="626"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="440"/>
+        <location filename="../../ui/pages/scores.py" line="643"/>
+        <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="648"/>
+        <source>未另选阅卷人的考场由考场考评员现场评分：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="654"/>
+        <source>各考场均已选配阅卷人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="681"/>
         <source>已填 %1 / 共 %2 人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="471"/>
+        <location filename="../../ui/pages/scores.py" line="717"/>
         <source>还没有填写任何成绩。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="476"/>
+        <location filename="../../ui/pages/scores.py" line="724"/>
         <source>保存成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="477"/>
+        <location filename="../../ui/pages/scores.py" line="726"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="488"/>
-        <location filename="../../ui/pages/scores.py" line="503"/>
+        <location filename="../../ui/pages/scores.py" line="743"/>
+        <location filename="../../ui/pages/scores.py" line="765"/>
         <source>导出成绩录入表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="489"/>
-        <location filename="../../ui/pages/scores.py" line="512"/>
+        <location filename="../../ui/pages/scores.py" line="745"/>
+        <location filename="../../ui/pages/scores.py" line="775"/>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="504"/>
+        <location filename="../../ui/pages/scores.py" line="766"/>
         <source>录入表已保存到 %1。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="511"/>
-        <location filename="../../ui/pages/scores.py" line="518"/>
+        <location filename="../../ui/pages/scores.py" line="775"/>
+        <location filename="../../ui/pages/scores.py" line="790"/>
         <source>导入成绩录入表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="519"/>
+        <location filename="../../ui/pages/scores.py" line="792"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="541"/>
+        <location filename="../../ui/pages/scores.py" line="822"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="547"/>
+        <location filename="../../ui/pages/scores.py" line="833"/>
         <source>锁定成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="548"/>
+        <location filename="../../ui/pages/scores.py" line="835"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="556"/>
+        <location filename="../../ui/pages/scores.py" line="847"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="561"/>
+        <location filename="../../ui/pages/scores.py" line="856"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="562"/>
+        <location filename="../../ui/pages/scores.py" line="857"/>
         <source>判定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="570"/>
+        <location filename="../../ui/pages/scores.py" line="868"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="891"/>
+        <source>已选配 %1 为%2%3的阅卷人。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="920"/>
+        <source>取消 %1 在%2%3的阅卷安排？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="936"/>
+        <source>已取消 %1 的阅卷安排。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="946"/>
+        <source>选择保存评分记录表的文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="961"/>
+        <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="972"/>
+        <source>写出评分记录表</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SeatChangeDialog</name>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="299"/>
+        <source>调整座位（锁定后）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="301"/>
+        <source>写明谁、因为什么，例如：原座位课桌损坏，调到空座</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="303"/>
+        <source>理由 *</source>
+        <translation type="unfinished">Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="305"/>
+        <source>编排已锁定：调整须由主考/质量督导写明理由，记入调整记录和审计日志（002 第二十一条），开考前办理。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="308"/>
+        <source>准考证 %1 须重新打印并收回旧证，该场次的座位表和签到表也须重新打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="320"/>
+        <source>请写明调整理由（002 第二十一条）。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3910,725 +5940,742 @@
     <message>
         <location filename="../../ui/pages/sittings.py" line="326"/>
         <source>安排场次 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schedule session — %1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="326"/>
         <source>安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Schedule</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="332"/>
         <source>本批次全部开考等级</source>
-        <translation type="unfinished"></translation>
+        <translation>All levels offered in this sitting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="337"/>
         <source>%1（全部等级）</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (all levels)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="353"/>
         <source>场次类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Session type</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="354"/>
         <source>适用于</source>
-        <translation type="unfinished"></translation>
+        <translation>Applies to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="355"/>
         <source>日期</source>
-        <translation type="unfinished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="356"/>
         <source>时间（北京时间）</source>
-        <translation type="unfinished"></translation>
+        <translation>Time (Beijing)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="357"/>
         <source>时长不得少于国家职业标准的规定：理论知识考试一般不少于 90 分钟，操作技能考核不少于 60 分钟，综合评审不少于 15 分钟。</source>
-        <translation type="unfinished"></translation>
+        <translation>Durations must meet the national occupational standard: a theory exam usually at least 90 minutes, a practical exam at least 60 minutes, a review at least 15 minutes.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="370"/>
         <source>共 %1 分钟</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 minutes</translation>
     </message>
 </context>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="153"/>
+        <location filename="../../ui/pages/settings.py" line="274"/>
         <source>数据库与备份</source>
         <translation>Database &amp; backups</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="154"/>
+        <location filename="../../ui/pages/settings.py" line="275"/>
         <source>密钥</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="156"/>
+        <location filename="../../ui/pages/settings.py" line="277"/>
         <source>节假日</source>
         <translation>Holidays</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="157"/>
+        <location filename="../../ui/pages/settings.py" line="278"/>
         <source>打印机校准</source>
         <translation>Printer calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="158"/>
+        <location filename="../../ui/pages/settings.py" line="279"/>
         <source>语言与密码</source>
         <translation>Language &amp; password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="160"/>
-        <location filename="../../ui/pages/settings.py" line="602"/>
-        <location filename="../../ui/pages/settings.py" line="644"/>
+        <location filename="../../ui/pages/settings.py" line="281"/>
+        <location filename="../../ui/pages/settings.py" line="910"/>
+        <location filename="../../ui/pages/settings.py" line="962"/>
         <source>用户与角色</source>
         <translation>Users &amp; roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="168"/>
+        <location filename="../../ui/pages/settings.py" line="289"/>
         <source>数据库位置</source>
         <translation>Database location</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173"/>
+        <location filename="../../ui/pages/settings.py" line="295"/>
         <source>本机 SQLite 数据库文件</source>
         <translation>Local SQLite database file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173"/>
+        <location filename="../../ui/pages/settings.py" line="297"/>
         <source>PostgreSQL 数据库服务器（多台电脑共用）</source>
         <translation>PostgreSQL database server (shared by several PCs)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="174"/>
+        <location filename="../../ui/pages/settings.py" line="299"/>
         <source>当前数据库</source>
         <translation>Current database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="175"/>
+        <location filename="../../ui/pages/settings.py" line="300"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="177"/>
+        <location filename="../../ui/pages/settings.py" line="302"/>
         <source>更换数据库…</source>
         <translation>Change database…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="178"/>
+        <location filename="../../ui/pages/settings.py" line="303"/>
         <source>选择另一个 SQLite 文件，或填写 PostgreSQL 服务器地址；下次启动时生效</source>
         <translation>Choose another SQLite file or enter a PostgreSQL server address; takes effect at the next start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="182"/>
+        <location filename="../../ui/pages/settings.py" line="310"/>
         <source>多台电脑共用时，请使用 PostgreSQL 服务器，地址形如 postgresql://用户名:密码@服务器:5432/jlexam。更换后需要重新启动程序。</source>
         <translation>For several PCs, use a PostgreSQL server, address like postgresql://user:password@server:5432/jlexam. Restart the program after changing.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="190"/>
+        <location filename="../../ui/pages/settings.py" line="321"/>
         <source>备份</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="191"/>
+        <location filename="../../ui/pages/settings.py" line="322"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="192"/>
+        <location filename="../../ui/pages/settings.py" line="323"/>
         <source>从所选备份恢复…</source>
         <translation>Restore from selected backup…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="195"/>
+        <location filename="../../ui/pages/settings.py" line="329"/>
         <source>程序在启动、退出以及每次批量或不可撤销的操作之前自动备份；保留最近 20 份，以及最近 30 天每天最新的一份。</source>
         <translation>The database is backed up automatically at start, at exit and before every bulk or irreversible operation; the newest 20 are kept, plus the newest of each day for 30 days.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="199"/>
+        <location filename="../../ui/pages/settings.py" line="336"/>
         <source>备份时间</source>
         <translation>Backup time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="200"/>
+        <location filename="../../ui/pages/settings.py" line="337"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="201"/>
+        <location filename="../../ui/pages/settings.py" line="339"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="203"/>
+        <location filename="../../ui/pages/settings.py" line="345"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="205"/>
+        <location filename="../../ui/pages/settings.py" line="347"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="211"/>
+        <location filename="../../ui/pages/settings.py" line="354"/>
         <source>PostgreSQL 数据库由服务器管理员用 pg_dump 备份；这里没有本机备份。</source>
         <translation>A PostgreSQL database is backed up by the server administrator with pg_dump; there are no local backups here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="220"/>
-        <location filename="../../ui/pages/settings.py" line="236"/>
+        <location filename="../../ui/pages/settings.py" line="366"/>
+        <location filename="../../ui/pages/settings.py" line="394"/>
         <source>更换数据库</source>
         <translation>Change database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="220"/>
+        <location filename="../../ui/pages/settings.py" line="367"/>
         <source>新的数据库在哪里？</source>
         <translation>Where is the new database?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="221"/>
-        <location filename="../../ui/pages/settings.py" line="224"/>
+        <location filename="../../ui/pages/settings.py" line="368"/>
+        <location filename="../../ui/pages/settings.py" line="374"/>
         <source>本机文件（SQLite）</source>
         <translation>Local file (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="221"/>
+        <location filename="../../ui/pages/settings.py" line="368"/>
         <source>数据库服务器（PostgreSQL）</source>
         <translation>Database server (PostgreSQL)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="225"/>
+        <location filename="../../ui/pages/settings.py" line="377"/>
         <source>选择数据库文件</source>
         <translation>Choose database file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="226"/>
+        <location filename="../../ui/pages/settings.py" line="379"/>
         <source>jlexam 数据库 (*.sqlite)</source>
         <translation>jlexam database (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="229"/>
+        <location filename="../../ui/pages/settings.py" line="385"/>
         <source>数据库服务器</source>
         <translation>Database server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="229"/>
+        <location filename="../../ui/pages/settings.py" line="386"/>
         <source>PostgreSQL 地址：</source>
         <translation>PostgreSQL address:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="236"/>
+        <location filename="../../ui/pages/settings.py" line="394"/>
         <source>下次启动时将使用：%1</source>
         <translation>Will be used at the next start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="252"/>
+        <location filename="../../ui/pages/settings.py" line="417"/>
         <source>备份数据库</source>
         <translation>Back up database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="253"/>
+        <location filename="../../ui/pages/settings.py" line="418"/>
         <source>正在备份数据库……</source>
         <translation>Backing up the database…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="254"/>
+        <location filename="../../ui/pages/settings.py" line="422"/>
         <source>已备份到 %1</source>
         <translation>Backed up to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="259"/>
-        <location filename="../../ui/pages/settings.py" line="261"/>
+        <location filename="../../ui/pages/settings.py" line="429"/>
+        <location filename="../../ui/pages/settings.py" line="433"/>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="259"/>
+        <location filename="../../ui/pages/settings.py" line="429"/>
         <source>请先在列表中选择一份备份。</source>
         <translation>Select a backup in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="262"/>
+        <location filename="../../ui/pages/settings.py" line="435"/>
         <source>将用 %1 的备份替换当前数据库。备份之后所做的全部更改都会丢失（当前文件会另存一份）。恢复后需要重新登录。</source>
         <translation>The current database will be replaced by the backup of %1. Every change made after that backup will be lost (the current file is kept aside). You will have to log in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="264"/>
+        <location filename="../../ui/pages/settings.py" line="438"/>
         <source>恢复</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="274"/>
+        <location filename="../../ui/pages/settings.py" line="449"/>
         <source>密钥环</source>
         <translation>Keyring</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="275"/>
+        <location filename="../../ui/pages/settings.py" line="450"/>
         <source>正在检查……</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="277"/>
+        <location filename="../../ui/pages/settings.py" line="455"/>
         <source>考生证件号码等个人信息加密保存，数据密钥保存在本机密钥环中；准考证和证书上的二维码用签名密钥签名。重装电脑前请导出密钥恢复文件并妥善保管，否则加密的个人信息将无法读取。</source>
         <translation>Personal data such as ID numbers is stored encrypted; the data key is kept in this PC&apos;s keyring, and the QR codes on tickets and certificates are signed with the signing key. Export a key recovery file and keep it safe before reinstalling the PC, or the encrypted personal data cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="281"/>
+        <location filename="../../ui/pages/settings.py" line="462"/>
         <source>导出签名公钥…</source>
         <translation>Export signing public key…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="282"/>
+        <location filename="../../ui/pages/settings.py" line="463"/>
         <source>导出密钥恢复文件…</source>
         <translation>Export key recovery file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="283"/>
+        <location filename="../../ui/pages/settings.py" line="464"/>
         <source>导入密钥恢复文件…</source>
         <translation>Import key recovery file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="304"/>
-        <location filename="../../ui/pages/settings.py" line="309"/>
-        <location filename="../../ui/pages/settings.py" line="310"/>
+        <location filename="../../ui/pages/settings.py" line="486"/>
+        <location filename="../../ui/pages/settings.py" line="494"/>
+        <location filename="../../ui/pages/settings.py" line="497"/>
         <source>导出签名公钥</source>
         <translation>Export signing public key</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="305"/>
+        <location filename="../../ui/pages/settings.py" line="486"/>
         <source>PEM 文件 (*.pem)</source>
         <translation>PEM files (*.pem)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="311"/>
+        <location filename="../../ui/pages/settings.py" line="498"/>
         <source>已导出公钥（密钥编号 %1）到 %2。</source>
         <translation>Public key (key id %1) exported to %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="314"/>
-        <location filename="../../ui/pages/settings.py" line="325"/>
-        <location filename="../../ui/pages/settings.py" line="326"/>
+        <location filename="../../ui/pages/settings.py" line="504"/>
+        <location filename="../../ui/pages/settings.py" line="523"/>
+        <location filename="../../ui/pages/settings.py" line="526"/>
         <source>导出密钥恢复文件</source>
         <translation>Export key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="315"/>
+        <location filename="../../ui/pages/settings.py" line="506"/>
         <source>请设定保护恢复文件的口令（至少 8 个字符）。没有这个口令，恢复文件无法使用；请把口令和文件分开保管。</source>
         <translation>Set a passphrase to protect the recovery file (at least 8 characters). Without it the file is useless; keep the passphrase and the file apart.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="319"/>
+        <location filename="../../ui/pages/settings.py" line="515"/>
         <source>保存密钥恢复文件</source>
         <translation>Save key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="320"/>
+        <location filename="../../ui/pages/settings.py" line="515"/>
         <source>密钥恢复文件 (*.recovery)</source>
         <translation>Key recovery files (*.recovery)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="326"/>
+        <location filename="../../ui/pages/settings.py" line="526"/>
         <source>已保存到 %1。</source>
         <translation>Saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="329"/>
+        <location filename="../../ui/pages/settings.py" line="532"/>
         <source>选择密钥恢复文件</source>
         <translation>Choose key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="330"/>
+        <location filename="../../ui/pages/settings.py" line="532"/>
         <source>密钥恢复文件 (*.recovery);;所有文件 (*)</source>
         <translation>Key recovery files (*.recovery);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="333"/>
+        <location filename="../../ui/pages/settings.py" line="537"/>
         <source>导入密钥恢复文件</source>
         <translation>Import key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="333"/>
+        <location filename="../../ui/pages/settings.py" line="537"/>
         <source>请输入导出时设定的口令。</source>
         <translation>Enter the passphrase set at export.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="341"/>
+        <location filename="../../ui/pages/settings.py" line="549"/>
         <source>覆盖现有密钥</source>
         <translation>Overwrite current keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="342"/>
+        <location filename="../../ui/pages/settings.py" line="550"/>
         <source>覆盖后，用现有密钥加密的数据将无法读取。确定要覆盖吗？</source>
         <translation>After overwriting, data encrypted with the current keys can no longer be read. Overwrite?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="342"/>
+        <location filename="../../ui/pages/settings.py" line="551"/>
         <source>覆盖</source>
         <translation>Overwrite</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="344"/>
-        <location filename="../../ui/pages/settings.py" line="348"/>
-        <location filename="../../ui/pages/settings.py" line="350"/>
+        <location filename="../../ui/pages/settings.py" line="557"/>
+        <location filename="../../ui/pages/settings.py" line="567"/>
+        <location filename="../../ui/pages/settings.py" line="571"/>
         <source>导入密钥</source>
         <translation>Import keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="350"/>
+        <location filename="../../ui/pages/settings.py" line="571"/>
         <source>密钥已导入。</source>
         <translation>Keys imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="354"/>
+        <location filename="../../ui/pages/settings.py" line="578"/>
         <source>节假日调整</source>
         <translation>Holiday changes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="363"/>
-        <location filename="../../ui/pages/settings.py" line="381"/>
+        <location filename="../../ui/pages/settings.py" line="587"/>
+        <location filename="../../ui/pages/settings.py" line="613"/>
         <source>休息日</source>
         <translation>Day off</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="364"/>
+        <location filename="../../ui/pages/settings.py" line="588"/>
         <source>工作日（调休上班）</source>
         <translation>Working day (adjusted)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="366"/>
+        <location filename="../../ui/pages/settings.py" line="590"/>
         <source>说明，例如：国务院办公厅通知 国办发明电〔2025〕7号</source>
         <translation>Note, e.g. General Office of the State Council notice 国办发明电〔2025〕7号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="367"/>
+        <location filename="../../ui/pages/settings.py" line="591"/>
         <source>添加调整</source>
         <translation>Add change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="368"/>
+        <location filename="../../ui/pages/settings.py" line="592"/>
         <source>删除所选</source>
         <translation>Delete selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="369"/>
-        <location filename="../../ui/pages/settings.py" line="379"/>
+        <location filename="../../ui/pages/settings.py" line="593"/>
+        <source>录入全年安排…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="595"/>
+        <source>国务院公布新一年的节假日安排后，在这里录入全年的放假和调休上班日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="599"/>
+        <location filename="../../ui/pages/settings.py" line="609"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="380"/>
+        <location filename="../../ui/pages/settings.py" line="610"/>
         <source>星期</source>
         <translation>Weekday</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="381"/>
+        <location filename="../../ui/pages/settings.py" line="612"/>
         <source>调整为</source>
         <translation>Changed to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="381"/>
+        <location filename="../../ui/pages/settings.py" line="613"/>
         <source>工作日</source>
         <translation>Working day</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="382"/>
+        <location filename="../../ui/pages/settings.py" line="616"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="384"/>
+        <location filename="../../ui/pages/settings.py" line="618"/>
         <source>没有调整。工作日按随程序附带的国务院节假日安排计算。</source>
         <translation>No changes. Working days follow the State Council holiday schedule shipped with the program.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="402"/>
-        <source>（仅随程序附带的年份）</source>
-        <translation>(only the bundled years)</translation>
+        <location filename="../../ui/pages/settings.py" line="645"/>
+        <location filename="../../ui/pages/settings.py" line="646"/>
+        <source>无</source>
+        <translation type="unfinished">None</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="403"/>
-        <source>已录入节假日安排的年份：%1。调整优先于随程序附带的国务院安排，用于计算公示期、上报期限等工作日。</source>
-        <translation>Years with an entered holiday schedule: %1. Changes take precedence over the bundled State Council schedule and are used for working-day deadlines such as publicity and upload.</translation>
+        <location filename="../../ui/pages/settings.py" line="651"/>
+        <source>随程序附带的国务院节假日安排：%1 年；管理员录入的年份：%2。调整优先于附带的安排，用于计算公示期、上报期限等工作日。</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="410"/>
+        <location filename="../../ui/pages/settings.py" line="658"/>
+        <source>
+%1 年的安排尚未录入：国务院公布后请点“录入全年安排…”；未录入前该年的期限按周一至周五暂定计算。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="680"/>
         <source>保存节假日调整</source>
         <translation>Save holiday change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="418"/>
-        <location filename="../../ui/pages/settings.py" line="426"/>
+        <location filename="../../ui/pages/settings.py" line="691"/>
+        <location filename="../../ui/pages/settings.py" line="701"/>
         <source>删除调整</source>
         <translation>Delete change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="418"/>
+        <location filename="../../ui/pages/settings.py" line="691"/>
         <source>删除 %1 的调整？</source>
         <translation>Delete the change on %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="418"/>
-        <location filename="../../ui/pages/settings.py" line="517"/>
+        <location filename="../../ui/pages/settings.py" line="691"/>
+        <location filename="../../ui/pages/settings.py" line="813"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="430"/>
+        <location filename="../../ui/pages/settings.py" line="706"/>
         <source>打印机校准偏移</source>
         <translation>Printer calibration offsets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="431"/>
+        <location filename="../../ui/pages/settings.py" line="710"/>
         <source>在空白证书等预印纸张上套打时，每台打印机的进纸位置略有不同。先打印校准页，量出红色十字到纸边的实际距离，与 20 毫米的差值就是偏移：向右、向下为正，范围 ±20 毫米。</source>
         <translation>When printing on pre-printed forms such as blank certificates, every printer feeds paper slightly differently. Print the calibration page, measure the distance from the red crosses to the paper edge; the difference from 20 mm is the offset: right and down are positive, within ±20 mm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="439"/>
+        <location filename="../../ui/pages/settings.py" line="721"/>
         <source>选择或输入打印机名称</source>
         <translation>Choose or type a printer name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="448"/>
+        <location filename="../../ui/pages/settings.py" line="730"/>
         <source> 毫米</source>
         <translation> mm</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="452"/>
-        <location filename="../../ui/pages/settings.py" line="469"/>
+        <location filename="../../ui/pages/settings.py" line="734"/>
+        <location filename="../../ui/pages/settings.py" line="751"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="453"/>
+        <location filename="../../ui/pages/settings.py" line="735"/>
         <source>水平偏移（X，向右为正）</source>
         <translation>Horizontal offset (X, right is positive)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="454"/>
+        <location filename="../../ui/pages/settings.py" line="736"/>
         <source>垂直偏移（Y，向下为正）</source>
         <translation>Vertical offset (Y, down is positive)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="457"/>
-        <location filename="../../ui/pages/settings.py" line="510"/>
+        <location filename="../../ui/pages/settings.py" line="739"/>
+        <location filename="../../ui/pages/settings.py" line="800"/>
         <source>保存偏移</source>
         <translation>Save offset</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="458"/>
+        <location filename="../../ui/pages/settings.py" line="740"/>
         <source>删除所选校准</source>
         <translation>Delete selected calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="459"/>
+        <location filename="../../ui/pages/settings.py" line="741"/>
         <source>打印校准页…</source>
         <translation>Print calibration page…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="470"/>
+        <location filename="../../ui/pages/settings.py" line="753"/>
         <source>水平偏移（毫米）</source>
         <translation>Horizontal offset (mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="471"/>
+        <location filename="../../ui/pages/settings.py" line="755"/>
         <source>垂直偏移（毫米）</source>
         <translation>Vertical offset (mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="473"/>
+        <location filename="../../ui/pages/settings.py" line="757"/>
         <source>还没有校准过的打印机。未校准的打印机按零偏移打印。</source>
         <translation>No calibrated printers yet. Printers without calibration print without offset.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="516"/>
-        <location filename="../../ui/pages/settings.py" line="521"/>
+        <location filename="../../ui/pages/settings.py" line="811"/>
+        <location filename="../../ui/pages/settings.py" line="820"/>
         <source>删除校准</source>
         <translation>Delete calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="516"/>
+        <location filename="../../ui/pages/settings.py" line="812"/>
         <source>删除打印机 %1 的校准偏移？</source>
         <translation>Delete the calibration offset of printer %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="530"/>
+        <location filename="../../ui/pages/settings.py" line="833"/>
         <source>打印机校准页</source>
         <translation>Printer calibration page</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="534"/>
+        <location filename="../../ui/pages/settings.py" line="837"/>
         <source>界面语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="541"/>
+        <location filename="../../ui/pages/settings.py" line="844"/>
         <source>应用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="548"/>
+        <location filename="../../ui/pages/settings.py" line="851"/>
         <source>规则检查给出的提示信息始终使用中文，以便与法规原文一致。</source>
         <translation>Messages from the rule checks are always in Chinese, as in the regulations.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="550"/>
+        <location filename="../../ui/pages/settings.py" line="853"/>
         <source>修改我的密码</source>
         <translation>Change my password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="558"/>
+        <location filename="../../ui/pages/settings.py" line="861"/>
         <source>原密码</source>
         <translation>Old password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="559"/>
+        <location filename="../../ui/pages/settings.py" line="862"/>
         <source>新密码</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="560"/>
+        <location filename="../../ui/pages/settings.py" line="863"/>
         <source>再次输入新密码</source>
         <translation>Repeat new password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="565"/>
-        <location filename="../../ui/pages/settings.py" line="589"/>
+        <location filename="../../ui/pages/settings.py" line="868"/>
+        <location filename="../../ui/pages/settings.py" line="892"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="581"/>
+        <location filename="../../ui/pages/settings.py" line="884"/>
         <source>两次输入的新密码不一致。</source>
         <translation>The two new passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="589"/>
+        <location filename="../../ui/pages/settings.py" line="892"/>
         <source>密码已修改，下次登录时请使用新密码。</source>
         <translation>Password changed. Use the new password next time you log in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="603"/>
+        <location filename="../../ui/pages/settings.py" line="911"/>
         <source>新建用户…</source>
         <translation>New user…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="604"/>
+        <location filename="../../ui/pages/settings.py" line="912"/>
         <source>修改角色…</source>
         <translation>Change roles…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="605"/>
-        <location filename="../../ui/pages/settings.py" line="675"/>
+        <location filename="../../ui/pages/settings.py" line="913"/>
+        <location filename="../../ui/pages/settings.py" line="1001"/>
         <source>停用/启用</source>
         <translation>Disable/Enable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="606"/>
-        <location filename="../../ui/pages/settings.py" line="681"/>
+        <location filename="../../ui/pages/settings.py" line="914"/>
+        <location filename="../../ui/pages/settings.py" line="1007"/>
         <source>解锁</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="607"/>
+        <location filename="../../ui/pages/settings.py" line="915"/>
         <source>重置密码…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="612"/>
+        <location filename="../../ui/pages/settings.py" line="920"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="613"/>
+        <location filename="../../ui/pages/settings.py" line="921"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="614"/>
+        <location filename="../../ui/pages/settings.py" line="922"/>
         <source>角色</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="615"/>
+        <location filename="../../ui/pages/settings.py" line="924"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="615"/>
+        <location filename="../../ui/pages/settings.py" line="925"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="615"/>
+        <location filename="../../ui/pages/settings.py" line="925"/>
         <source>已停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="617"/>
+        <location filename="../../ui/pages/settings.py" line="929"/>
         <source>锁定至</source>
         <translation>Locked until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="618"/>
+        <location filename="../../ui/pages/settings.py" line="930"/>
         <source>最近登录</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="620"/>
+        <location filename="../../ui/pages/settings.py" line="932"/>
         <source>没有用户。</source>
         <translation>No users.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="624"/>
+        <location filename="../../ui/pages/settings.py" line="939"/>
         <source>系统管理员：用户、密钥、设置、备份；考务人员：批次、报名、编排、考务、录分；主考/质量督导：审批、锁定、启封见证、发证、公示与异议；数据员：数据上报与档案导出。</source>
         <translation>Administrator: users, keys, settings, backups; Exam office: sittings, registration, arrangement, staff, scores; Chief examiner/Supervisor: approvals, locking, witnessing paper opening, certificates, publicity and objections; Data clerk: data upload and archive export.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="644"/>
+        <location filename="../../ui/pages/settings.py" line="962"/>
         <source>请先在列表中选择一位用户。</source>
         <translation>Select a user in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="654"/>
+        <location filename="../../ui/pages/settings.py" line="976"/>
         <source>新建用户</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="664"/>
+        <location filename="../../ui/pages/settings.py" line="986"/>
         <source>修改角色</source>
         <translation>Change roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="670"/>
+        <location filename="../../ui/pages/settings.py" line="994"/>
         <source>停用用户</source>
         <translation>Disable user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="671"/>
+        <location filename="../../ui/pages/settings.py" line="995"/>
         <source>停用 %1 后，该用户将不能登录。</source>
         <translation>After %1 is disabled, this user can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="672"/>
+        <location filename="../../ui/pages/settings.py" line="996"/>
         <source>停用</source>
         <translation>Disable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="687"/>
-        <location filename="../../ui/pages/settings.py" line="692"/>
+        <location filename="../../ui/pages/settings.py" line="1015"/>
+        <location filename="../../ui/pages/settings.py" line="1021"/>
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="688"/>
+        <location filename="../../ui/pages/settings.py" line="1016"/>
         <source>为 %1 设置新密码（至少 8 位，含字母和数字）：</source>
         <translation>Set a new password for %1 (at least 8 characters, letters and digits):</translation>
     </message>
@@ -4636,53 +6683,76 @@
 <context>
     <name>SettleDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="187"/>
+        <location filename="../../ui/pages/scores.py" line="194"/>
         <source>核定成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="187"/>
+        <location filename="../../ui/pages/scores.py" line="194"/>
         <source>核定并锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="189"/>
+        <location filename="../../ui/pages/scores.py" line="196"/>
         <source>考生</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="190"/>
+        <location filename="../../ui/pages/scores.py" line="197"/>
         <source>考核部分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="191"/>
+        <location filename="../../ui/pages/scores.py" line="199"/>
         <source>两轮录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="191"/>
+        <location filename="../../ui/pages/scores.py" line="201"/>
         <source>第 1 轮 %1；第 2 轮 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="196"/>
+        <location filename="../../ui/pages/scores.py" line="209"/>
         <source>例如：复核原始答卷，第二轮录入有误</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="198"/>
+        <location filename="../../ui/pages/scores.py" line="211"/>
         <source>核定成绩 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="199"/>
+        <location filename="../../ui/pages/scores.py" line="212"/>
         <source>核定依据 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="207"/>
+        <location filename="../../ui/pages/scores.py" line="220"/>
         <source>请填写核定的成绩。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SiteDialog</name>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="148"/>
+        <source>添加考点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="148"/>
+        <source>添加</source>
+        <translation type="unfinished">Add</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="152"/>
+        <source>考点名称 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="153"/>
+        <source>地址</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4754,72 +6824,72 @@
     <message>
         <location filename="../../ui/pages/sittings.py" line="438"/>
         <source>新建认定批次…</source>
-        <translation type="unfinished"></translation>
+        <translation>New sitting…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="443"/>
         <source>正在读取认定批次……</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading sittings…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="446"/>
         <source>全部认定批次</source>
-        <translation type="unfinished"></translation>
+        <translation>All sittings</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="449"/>
         <source>批次编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="450"/>
         <source>名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="451"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="453"/>
         <source>考试日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Exam dates</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="455"/>
         <source>开考等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Levels</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="456"/>
         <source>当前</source>
-        <translation type="unfinished"></translation>
+        <translation>Current</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="458"/>
         <source>尚无认定批次。点击右上角“新建认定批次…”，在备案的认定范围内选择开考的职业和等级。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet. Click &quot;New sitting…&quot; at the top right and choose the occupations and levels to offer within the filed scope.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="463"/>
         <source>双击一行设为当前批次；其他页面都按页首选择的当前批次工作。</source>
-        <translation type="unfinished"></translation>
+        <translation>Double-click a row to make it the current sitting; every other page works on the current sitting chosen in the header.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="469"/>
         <source>当前批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Current sitting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="470"/>
         <source>安排场次…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schedule session…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="471"/>
         <source>发布公告并开放报名…</source>
-        <translation type="unfinished"></translation>
+        <translation>Announce and open registration…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="472"/>
@@ -4827,177 +6897,669 @@
         <location filename="../../ui/pages/sittings.py" line="659"/>
         <location filename="../../ui/pages/sittings.py" line="662"/>
         <source>截止报名</source>
-        <translation type="unfinished"></translation>
+        <translation>Close registration</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="473"/>
         <source>认定公告 PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Announcement PDF</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="474"/>
         <source>生成认定公告并预览、打印（002 第十五条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate the announcement to preview and print it (002 §15)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="488"/>
         <source>开考职业（工种）等级与收费</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupations (work types), levels and fees offered</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="492"/>
         <source>职业编码</source>
-        <translation type="unfinished">Occupation code</translation>
+        <translation>Code</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="493"/>
         <source>职业（工种）</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation (work type)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="494"/>
         <source>等级</source>
-        <translation type="unfinished">Level</translation>
+        <translation>Level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="495"/>
         <source>收费（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fee (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="495"/>
         <location filename="../../ui/pages/sittings.py" line="578"/>
         <source>免费</source>
-        <translation type="unfinished"></translation>
+        <translation>Free</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="498"/>
         <source>没有开考等级。</source>
-        <translation type="unfinished"></translation>
+        <translation>No levels offered.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="504"/>
         <source>场次（北京时间）</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessions (Beijing time)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="508"/>
         <source>类型</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="509"/>
         <source>适用于</source>
-        <translation type="unfinished"></translation>
+        <translation>Applies to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="510"/>
         <source>全部</source>
-        <translation type="unfinished"></translation>
+        <translation>All</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="511"/>
         <source>开始</source>
-        <translation type="unfinished"></translation>
+        <translation>Start</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="512"/>
         <source>结束</source>
-        <translation type="unfinished"></translation>
+        <translation>End</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="513"/>
         <source>分钟</source>
-        <translation type="unfinished"></translation>
+        <translation>Minutes</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="516"/>
         <source>尚未安排场次。公告须写明考试时间（002 第十五条）：点击“安排场次…”。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sessions yet. The announcement must state the exam times (002 §15): click &quot;Schedule session…&quot;.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="536"/>
         <source>读取认定批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Read sittings</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="547"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="547"/>
         <source>点击右上角“新建认定批次…”开始。</source>
-        <translation type="unfinished"></translation>
+        <translation>Click &quot;New sitting…&quot; at the top right to begin.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="548"/>
         <source>认定批次由考务人员创建。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sittings are created by the exam office.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="551"/>
         <source>请在页首选择当前认定批次，或在下表中双击一个批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the current sitting in the header, or double-click a sitting in the table below.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="575"/>
         <source>当前批次：%1（%2）</source>
-        <translation type="unfinished"></translation>
+        <translation>Current sitting: %1 (%2)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="579"/>
         <source>%1 – %2 元</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 – %2 yuan</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="582"/>
         <source>状态：%1 %6 考试日期：%2 %6 开考等级：%3 个 %6 场次：%4 个 %6 收费：%5</source>
-        <translation type="unfinished"></translation>
+        <translation>State: %1 %6 Exam dates: %2 %6 Levels offered: %3 %6 Sessions: %4 %6 Fees: %5</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="595"/>
         <source>请先安排场次：公告须写明考试时间（002 第十五条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Schedule the sessions first: the announcement must state the exam times (002 §15).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="626"/>
         <source>读取认定范围</source>
-        <translation type="unfinished"></translation>
+        <translation>Read scope</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="630"/>
         <source>尚未设置认定范围</source>
-        <translation type="unfinished"></translation>
+        <translation>No scope set</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="631"/>
         <source>认定批次只能在机构备案的认定范围内开考（002 第十六条）。请先在“机构”页面设置认定范围。</source>
-        <translation type="unfinished"></translation>
+        <translation>A sitting can only offer what is in the institution&apos;s filed scope (002 §16). Set the scope on the &quot;Institution&quot; page first.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="637"/>
         <source>已创建认定批次 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 created.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="658"/>
         <source>截止 %1 的报名？截止后不能再登记或导入报名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Close registration for %1? Applications can then no longer be recorded or imported.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="676"/>
         <source>生成认定公告</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate announcement</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="677"/>
         <source>正在生成认定公告……</source>
-        <translation type="unfinished"></translation>
+        <translation>Generating the announcement…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="682"/>
         <source>认定公告 — %1</source>
+        <translation>Announcement — %1</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="101"/>
+        <source>修改考务人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="101"/>
+        <source>添加考务人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="101"/>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="106"/>
+        <source>本机构正式职工</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="121"/>
+        <source>考评员证书编号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="123"/>
+        <source>职业编码，逗号分隔，例如 6-31-01-03</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="126"/>
+        <source>（不适用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="127"/>
+        <source>最高 </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="128"/>
+        <source> 级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="129"/>
+        <source>登记聘用期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="136"/>
+        <source>在岗</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="138"/>
+        <source>姓名 *</source>
+        <translation type="unfinished">Name *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="139"/>
+        <source>工作单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="141"/>
+        <source>岗位 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="142"/>
+        <source>证书编号</source>
+        <translation type="unfinished">Certificate number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="143"/>
+        <source>可考评职业</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="144"/>
+        <source>可考评等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="146"/>
+        <source>聘用日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="147"/>
+        <source>有效期至</source>
+        <translation type="unfinished">Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="151"/>
+        <source>考评员须登记证书编号、可考评的职业和等级及聘用有效期（3 年，002 第三十八条）；内部质量督导员须为本机构正式职工（002 第四十四条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StaffPage</name>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="371"/>
+        <source>人员名册</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="372"/>
+        <source>场次与考场安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="373"/>
+        <location filename="../../ui/pages/staff.py" line="604"/>
+        <source>问题与调整记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="374"/>
+        <source>考务会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="382"/>
+        <source>有效期已过或不在岗的人员以红色显示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="385"/>
+        <source>修改…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="386"/>
+        <source>添加人员…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="400"/>
+        <location filename="../../ui/pages/staff.py" line="495"/>
+        <source>姓名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="402"/>
+        <location filename="../../ui/pages/staff.py" line="457"/>
+        <location filename="../../ui/pages/staff.py" line="494"/>
+        <source>岗位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="408"/>
+        <source>工作单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="409"/>
+        <source>（外聘）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="413"/>
+        <source>证书编号</source>
+        <translation type="unfinished">Certificate number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="415"/>
+        <source>可考评职业</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="421"/>
+        <source>最高等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="422"/>
+        <source>%1 级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="426"/>
+        <source>有效期至</source>
+        <translation type="unfinished">Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="428"/>
+        <location filename="../../ui/pages/staff.py" line="462"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="428"/>
+        <source>在岗</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="428"/>
+        <source>停用</source>
+        <translation type="unfinished">Disable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="431"/>
+        <source>尚未登记考务人员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="432"/>
+        <source>按姓名、岗位、证书编号筛选（Ctrl+F）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="442"/>
+        <source>各考场需要与已安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="446"/>
+        <location filename="../../ui/pages/staff.py" line="496"/>
+        <source>场次</source>
+        <translation type="unfinished">Session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="454"/>
+        <location filename="../../ui/pages/staff.py" line="493"/>
+        <source>考场</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="455"/>
+        <source>考生</source>
+        <translation type="unfinished">Candidate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="459"/>
+        <source>需要</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="460"/>
+        <source>已安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="464"/>
+        <source>符合</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="467"/>
+        <source>缺 %1 人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="469"/>
+        <source>须为奇数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="475"/>
+        <source>配比依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="477"/>
+        <source>本场次尚未编排座位，编排后这里显示各考场需要的监考员和考评员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="484"/>
+        <source>本场次的安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="485"/>
+        <location filename="../../ui/pages/staff.py" line="632"/>
+        <source>安排…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="487"/>
+        <location filename="../../ui/pages/staff.py" line="633"/>
+        <location filename="../../ui/pages/staff.py" line="696"/>
+        <source>取消安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="493"/>
+        <source>（不分考场）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="498"/>
+        <source>本场次尚未安排考务人员。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="509"/>
+        <source>阻碍锁定的问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="512"/>
+        <source>依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="513"/>
+        <source>问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="515"/>
+        <source>没有阻碍锁定的问题。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="520"/>
+        <source>锁定后的调整记录：考务人员和座位（002 第二十一条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="633"/>
+        <source>取消安排（锁定后）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="639"/>
+        <source>选择一项安排后取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="644"/>
+        <source>报名截止、考务人员确定后才能登记考务会（002 第二十三条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="646"/>
+        <source>考试已举行：考务会记录已不能再补登</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="651"/>
+        <source>登记认定实施前召开的考务会及到会人员（002 第二十三条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="523"/>
+        <location filename="../../ui/pages/staff.py" line="544"/>
+        <source>时间</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="524"/>
+        <source>类别</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="525"/>
+        <source>调整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="526"/>
+        <source>理由</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="527"/>
+        <source>批准人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="529"/>
+        <source>没有调整记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="537"/>
+        <source>考务会（认定实施前召开，002 第二十三条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="538"/>
+        <source>登记考务会…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="545"/>
+        <source>地点</source>
+        <translation type="unfinished">Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="546"/>
+        <source>到会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="548"/>
+        <source>未到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="553"/>
+        <source>内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="555"/>
+        <source>尚未登记考务会。考试结束前须有考务会记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="568"/>
+        <source>读取考务人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="574"/>
+        <source>尚无认定批次；可以先登记考务人员名册。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="577"/>
+        <source>考务人员安排已随考场编排锁定。调整须由主考/质量督导写明理由（002 第二十一条）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="583"/>
+        <source>%1 个考场的考务人员不足或不符合配比（红色）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="602"/>
+        <source>问题与调整记录（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="625"/>
+        <source>编排已锁定：调整须由主考/质量督导操作并写明理由（002 第二十一条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="626"/>
+        <source>编排已锁定：调整须由主考/质量督导写明理由，记入调整记录（002 第二十一条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="630"/>
+        <source>安排考务人员须由考务人员操作</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="632"/>
+        <source>调整（锁定后）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="659"/>
+        <source>已保存考务人员 %1。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="677"/>
+        <source>考务人员安排已保存，记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="687"/>
+        <source>已取消 %1 的安排，调整记录已保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="698"/>
+        <source>已取消 %1 的%2安排。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="714"/>
+        <source>已登记考务会：到会 %1 人%2。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="716"/>
+        <source>，未到 %1 人</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5029,12 +7591,12 @@
     <message>
         <location filename="../../ui/pages/sittings.py" line="145"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sittings.py" line="180"/>
         <source>（依据：%1）</source>
-        <translation type="unfinished"></translation>
+        <translation> (rule: %1)</translation>
     </message>
 </context>
 <context>
@@ -5060,251 +7622,251 @@
     <message>
         <location filename="../../ui/pages/uploads.py" line="122"/>
         <source>待上报证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificates to upload</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="123"/>
         <source>生成上报批次…</source>
-        <translation type="unfinished"></translation>
+        <translation>Create upload batch…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="124"/>
         <source>按平台模板导出所选证书（未选则全部），签名打包为 ZIP</source>
-        <translation type="unfinished"></translation>
+        <translation>Export the selected certificates (all if none is selected) by the platform template, signed and packed as a ZIP</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="130"/>
         <source>证书编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="131"/>
         <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="132"/>
         <source>发证日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue date</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="133"/>
         <source>职业等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation and level</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="135"/>
         <source>没有待上报的证书。</source>
-        <translation type="unfinished"></translation>
+        <translation>No certificates to upload.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="141"/>
         <location filename="../../ui/pages/uploads.py" line="268"/>
         <source>校验上报数据包</source>
-        <translation type="unfinished"></translation>
+        <translation>Verify upload package</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="142"/>
         <source>选择数据包并校验…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose package and verify…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="145"/>
         <source>选择一个上报数据包（.zip），按第三方的方式逐项校验：完整性、签名、清单和数据文件。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose an upload package (.zip) and verify it item by item as a third party would: integrity, signature, manifest and data files.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="151"/>
         <source>校验项</source>
-        <translation type="unfinished"></translation>
+        <translation>Check</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="152"/>
         <source>结果</source>
-        <translation type="unfinished"></translation>
+        <translation>Result</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="154"/>
         <source>尚未校验。</source>
-        <translation type="unfinished"></translation>
+        <translation>Not verified yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="161"/>
         <source>上报批次与期限</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload batches and deadlines</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="162"/>
         <source>登记已上报…</source>
-        <translation type="unfinished"></translation>
+        <translation>Record upload…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="163"/>
         <location filename="../../ui/pages/uploads.py" line="304"/>
         <source>登记平台已确认</source>
-        <translation type="unfinished"></translation>
+        <translation>Record platform confirmation</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="171"/>
         <source>数据包</source>
-        <translation type="unfinished"></translation>
+        <translation>Package</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="172"/>
         <source>证书数</source>
-        <translation type="unfinished"></translation>
+        <translation>Count</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="173"/>
         <source>上报期限</source>
-        <translation type="unfinished"></translation>
+        <translation>Deadline</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="173"/>
         <source>（暂定）</source>
-        <translation type="unfinished"></translation>
+        <translation> (est.)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="175"/>
         <source>剩余工作日</source>
-        <translation type="unfinished"></translation>
+        <translation>Days left</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="177"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="179"/>
         <source>回执编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="180"/>
         <source>提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Note</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="182"/>
         <source>尚未生成上报批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>No upload batches yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="191"/>
         <source>读取上报</source>
-        <translation type="unfinished"></translation>
+        <translation>Read uploads</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="204"/>
         <source>上报批次 %1（%2 本证书，期限 %3）：%4</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload batch %1 (%2 certificates, due %3): %4</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="211"/>
         <source>%1 本证书尚未上报</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 certificates not uploaded yet</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="213"/>
         <source>（最早发证 %1）：发证后 30 个工作日内须上报（002 第二十八条）。</source>
-        <translation type="unfinished"></translation>
+        <translation> (earliest issued %1): certificates must be uploaded within 30 working days of issue (002 §28).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="246"/>
         <source>保存上报数据包</source>
-        <translation type="unfinished"></translation>
+        <translation>Save upload package</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="247"/>
         <location filename="../../ui/pages/uploads.py" line="262"/>
         <source>ZIP 压缩包 (*.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="252"/>
         <source>生成上报批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Create upload batch</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="253"/>
         <source>正在导出、签名并打包……</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporting, signing and packing…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="254"/>
         <source>已生成上报批次 %1：%2 本证书，已签名（密钥 %3）。请上传到国家平台后登记回执。</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload batch %1 created: %2 certificates, signed (key %3). Upload it to the national platform, then record the receipt.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="261"/>
         <source>选择上报数据包</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose upload package</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="277"/>
         <source>%1：全部 %2 项校验通过。数据包完整、签名有效。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: all %2 checks passed. The package is complete and its signature valid.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="280"/>
         <source>%1：%2 项未通过，数据包可能被改动或损坏，不能上报。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 checks failed; the package may have been altered or damaged and must not be uploaded.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="297"/>
         <source>已登记上报回执。</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload receipt recorded.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/uploads.py" line="305"/>
         <source>已登记国家平台确认接收。</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded that the national platform confirmed receipt.</translation>
     </message>
 </context>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="108"/>
+        <location filename="../../ui/pages/settings.py" line="111"/>
         <source>新建用户</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="108"/>
+        <location filename="../../ui/pages/settings.py" line="113"/>
         <source>修改角色 — %1</source>
         <translation>Change roles — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="114"/>
+        <location filename="../../ui/pages/settings.py" line="120"/>
         <source>至少 8 位，含字母和数字</source>
         <translation>At least 8 characters, letters and digits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="116"/>
+        <location filename="../../ui/pages/settings.py" line="122"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="117"/>
+        <location filename="../../ui/pages/settings.py" line="123"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="118"/>
+        <location filename="../../ui/pages/settings.py" line="124"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="129"/>
+        <location filename="../../ui/pages/settings.py" line="135"/>
         <source>角色</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="131"/>
+        <location filename="../../ui/pages/settings.py" line="137"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="132"/>
+        <location filename="../../ui/pages/settings.py" line="138"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -5330,8 +7892,76 @@
 <context>
     <name>WorkPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="99"/>
+        <location filename="../../ui/pages/scores.py" line="100"/>
         <source>（依据：%1）</source>
+        <translation type="unfinished"> (rule: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>YearScheduleDialog</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="155"/>
+        <source>录入全年节假日安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="165"/>
+        <source>例如：国务院办公厅关于2027年部分节假日安排的通知 国办发明电〔2026〕X号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="167"/>
+        <source>年份 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="168"/>
+        <source>依据 *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="173"/>
+        <source>按通知逐行填写：放假写“开始日期~结束日期 节日”，单日写“日期 节日”；调休上班的周六、周日每天一行，说明中写“上班”或“补班”。以 # 开头的行不读取。也可从 .txt、.csv 或 .xlsx 文件读取。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="186"/>
+        <source>替换该年已录入的安排（该年原有的全部调整将被删除）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="194"/>
+        <source>从文件读取…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="195"/>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="196"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="210"/>
+        <source>尚未填写。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="220"/>
+        <source>%1 年：放假 %2 天，调休上班 %3 天。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="231"/>
+        <source>读取节假日安排</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="231"/>
+        <source>节假日安排 (*.txt *.csv *.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5366,27 +7996,27 @@ Exam Office</translation>
 <context>
     <name>_PassphraseDialog</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="80"/>
+        <location filename="../../ui/pages/settings.py" line="82"/>
         <source>口令</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="84"/>
+        <location filename="../../ui/pages/settings.py" line="86"/>
         <source>再次输入</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="89"/>
+        <location filename="../../ui/pages/settings.py" line="91"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="90"/>
+        <location filename="../../ui/pages/settings.py" line="92"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="98"/>
+        <location filename="../../ui/pages/settings.py" line="100"/>
         <source>两次输入的口令不一致。</source>
         <translation>The two passphrases do not match.</translation>
     </message>
