@@ -158,6 +158,28 @@ def seating_move(c: Context, session_id: int, application_id: int, room: str, ro
     click.echo(f"报名 {application_id} 已调到 {seat.room_name} {seat.seat_number} 号座位。")
 
 
+@seating.command("change")
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--application", "application_id", type=int, required=True)
+@click.option("--room", required=True, help="考场编号或名称（本场次编排中的考场）。")
+@click.option("--row", type=int, required=True)
+@click.option("--column", type=int, required=True)
+@click.option("--reason", required=True, help="调整理由（002 第二十一条），写明谁、因为什么。")
+@pass_ctx
+def seating_change(
+    c: Context, session_id: int, application_id: int, room: str, row: int, column: int, reason: str
+) -> None:
+    """主考/督导调整已锁定编排中一名考生的座位（开考前，须说明理由，留审计记录）。"""
+    from jlexam.services.staffing import change_seat
+
+    view = change_seat(c.actor(), session_id, application_id, room, row, column, reason)
+    click.echo(view.message)
+    if view.reprint:
+        click.echo(
+            f"重新打印这一张：jlexam tickets reprint --application {application_id} --out 准考证-{view.ticket_number}.pdf"
+        )
+
+
 @seating.command("show")
 @click.option("--session", "session_id", type=int, required=True)
 @pass_ctx
@@ -348,6 +370,24 @@ def staff_change(
     click.echo(f"已调整：{view.description}（理由：{view.reason}，批准人 {view.approved_by}）。")
 
 
+@staff.command("changes")
+@click.option("--sitting", "sitting_code", required=True)
+@pass_ctx
+def staff_changes(c: Context, sitting_code: str) -> None:
+    """列出锁定后的调整记录（考务人员和座位）。"""
+    from jlexam.domain.china_time import china_time
+    from jlexam.services.staffing import list_changes
+
+    rows = list_changes(c.actor(), sitting_code)
+    if not rows:
+        click.echo("没有锁定后的调整记录。")
+    for x in rows:
+        click.echo(
+            f"{x.id:>4}  {china_time(x.at):%Y-%m-%d %H:%M}  [{x.kind_label}] {x.description}"
+            f"（理由：{x.reason}，批准人 {x.approved_by}）"
+        )
+
+
 @staff.command("briefing")
 @click.option("--sitting", "sitting_code", required=True)
 @click.option("--at", "held_at", required=True, help="时间（北京时间）“2026-12-11 14:00”。")
@@ -404,6 +444,18 @@ def tickets_pdf(c: Context, sitting_code: str, out: Path) -> None:
 
     count = write_tickets(c.actor(), sitting_code, out)
     click.echo(f"已生成准考证 {count} 张：{out}")
+
+
+@tickets.command("reprint")
+@click.option("--application", "application_id", type=int, required=True, help="报名编号。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_ctx
+def tickets_reprint(c: Context, application_id: int, out: Path) -> None:
+    """重新打印一名考生的准考证（座位调整后、遗失补打；号码不变，按现在的座位）。"""
+    from jlexam.services.tickets import reprint_ticket
+
+    number = reprint_ticket(c.actor(), application_id, out)
+    click.echo(f"已重新打印准考证 {number}：{out}")
 
 
 @tickets.command("room-docs")

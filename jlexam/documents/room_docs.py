@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -36,10 +35,12 @@ from reportlab.platypus import (
 )
 
 from jlexam.documents.base import para, styles
+from jlexam.documents.drawing import draw_photo
 from jlexam.documents.fonts import BODY, HEADING, draw_text, para_markup, register_pdf_fonts, text_width
 from jlexam.fileio import atomic_path
 
 _GREY = colors.Color(0.93, 0.93, 0.93)
+rl_config.useA85 = 0  # photos as binary JPEG streams, as documents.tickets does: no ASCII85 wrapping
 
 
 @dataclass(frozen=True)
@@ -306,13 +307,34 @@ def render_seat_chart(rooms: RoomSheet | Sequence[RoomSheet], path: Path | str) 
 
 
 # --- sign-in sheet ----------------------------------------------------------------------------------------
+class _Photo(Flowable):
+    """A candidate's photo fitted into ``width`` x ``height`` with its proportions, the JPEG embedded as it is
+    (``draw_photo``: no re-encoding, one copy per distinct photo)."""
+
+    def __init__(self, data: bytes, width: float, height: float) -> None:
+        super().__init__()
+        self.data = data
+        try:
+            from PIL import Image as PILImage
+
+            with PILImage.open(io.BytesIO(data)) as image:  # reads the header only
+                iw, ih = image.size
+        except (OSError, ValueError):
+            iw, ih = 358, 441  # the 2-inch photo of the registration rules
+        scale = min(width / iw, height / ih)
+        self.width, self.height = iw * scale, ih * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        draw_photo(self.canv, self.data, 0, 0, self.width, self.height)
+        self.canv.setLineWidth(0.3)
+        self.canv.rect(0, 0, self.width, self.height)
+
+
 def _photo(data: bytes | None, width: float, height: float) -> Flowable | str:
-    if not data:
-        return "无照片"
-    reader = ImageReader(io.BytesIO(data))
-    iw, ih = reader.getSize()
-    scale = min(width / iw, height / ih)
-    return Image(io.BytesIO(data), iw * scale, ih * scale)
+    return _Photo(data, width, height) if data else "无照片"
 
 
 def _signatures(labels: Sequence[str]) -> Table:
@@ -354,7 +376,7 @@ def render_sign_in_sheet(rooms: RoomSheet | Sequence[RoomSheet], path: Path | st
                     c.ticket_number,
                     c.name,
                     c.masked_id,
-                    _photo(c.photo, 10 * mm, 14 * mm),
+                    _photo(c.photo, 12 * mm, 14 * mm),
                     "",
                     "",
                 ]

@@ -56,7 +56,6 @@ EXAM_ROOM_KIND = {
     "review": "review",
 }  # session part -> room kind
 STRATEGY_LABELS = {"fill": "依次坐满", "balanced": "均衡分布"}
-# The room order of a seat plan. Kept as a setting until seat_plan gets its own column (see the report).
 
 
 @dataclass(frozen=True)
@@ -529,9 +528,16 @@ def _require_state(sitting: Sitting, doing: str) -> None:
         state = SittingState(sitting.state)
         if state in (SittingState.DRAFT, SittingState.OPEN):
             raise StateError(f"认定批次 {sitting.code} 当前为“{state.label}”：报名截止后才能{doing}。")
+        if state in (SittingState.ARRANGED, SittingState.TICKETED):
+            raise StateError(
+                f"认定批次 {sitting.code} 当前为“{state.label}”，考场编排和考务人员已锁定，不能直接{doing}"
+                "（002 第二十一条）：确需调整的，须由主考/督导批准并写明理由（“调整座位（锁定后）”"
+                "“调整考务人员”），开考前办理。",
+                rule="002 §21",
+            )
         raise StateError(
-            f"认定批次 {sitting.code} 当前为“{state.label}”，考场编排和考务人员已锁定，不能{doing}"
-            "（002 第二十一条）。考务人员的调整须由主考/督导批准并说明理由。",
+            f"认定批次 {sitting.code} 当前为“{state.label}”：考试已举行，考场编排和考务人员不能再改动"
+            "（002 第二十一条）。",
             rule="002 §21",
         )
 
@@ -578,7 +584,8 @@ class SeatPlanView:
         return self.locked_by is not None
 
 
-def _plan_view(s: Session, session: ExamSession) -> SeatPlanView:
+def plan_view(s: Session, session: ExamSession) -> SeatPlanView:
+    """The stored seat plan of a session (NotFound when none)."""
     record = s.scalar(select(SeatPlanRecord).where(SeatPlanRecord.session_id == session.id))
     if record is None:
         raise NotFound(f"场次 {session_label(session)} 尚未编排座位。")
@@ -722,19 +729,25 @@ def make_seat_plan(
         f"{sitting.code} {session_label(session)} 编排座位 {len(plan.assignments)} 人，"
         f"考场 {'、'.join(r.name for r in room_rows)}，方式 {STRATEGY_LABELS[strategy]}，随机种子 {seed}",
     )
-    return _plan_view(s, session)
+    return plan_view(s, session)
 
 
-@use_case("arrangement.manage")
-def move_seat(
-    uow: UnitOfWork, session_id: int, application_id: int, room: int | str, row: int, column: int
-) -> SeatPlanView:
-    """Move one candidate to a free usable seat of one of the plan's rooms (before the plan is locked)."""
-    s = uow.session
-    session = get_session(s, session_id)
-    sitting = s.get(Sitting, session.sitting_id)
-    assert sitting is not None
-    _require_state(sitting, "调整座位")
+@dataclass(frozen=True)
+class SeatMove:
+    """One candidate moved: where from and where to (考场号 as before the move)."""
+
+    application_id: int
+    old_room_id: int
+    old_seat_number: int
+    new_room_id: int
+    new_seat_number: int
+
+
+def apply_move(
+    s: Session, session: ExamSession, application_id: int, room: int | str, row: int, column: int
+) -> SeatMove:
+    """Move one candidate of ``session`` to a free usable seat of one of the plan's rooms (no state check,
+    no audit: the callers do both). ValidationError names a taken, unusable or outside seat."""
     record = s.scalar(select(SeatPlanRecord).where(SeatPlanRecord.session_id == session.id))
     if record is None:
         raise StateError(f"场次 {session_label(session)} 尚未编排座位，请先编排。")
@@ -751,26 +764,44 @@ def move_seat(
     moved = move(plan, application_id, Seat(target.id, row, column, 0))
     seat = moved.assignments[application_id]
     mine = next(a for a in rows if a.application_id == application_id)
-    old = f"{mine.room_id}/{mine.seat_number}"
+    result = SeatMove(application_id, mine.room_id, mine.seat_number, seat.room_id, seat.number)
     mine.room_id, mine.seat_row, mine.seat_column, mine.seat_number = (
         seat.room_id,
         seat.row,
         seat.column,
         seat.number,
     )
+    s.flush()
+    return result
+
+
+@use_case("arrangement.manage")
+def move_seat(
+    uow: UnitOfWork, session_id: int, application_id: int, room: int | str, row: int, column: int
+) -> SeatPlanView:
+    """Move one candidate to a free usable seat of one of the plan's rooms (before the plan is locked; after
+    it, a supervisor moves with a reason: ``staffing.change_seat``)."""
+    s = uow.session
+    session = get_session(s, session_id)
+    sitting = s.get(Sitting, session.sitting_id)
+    assert sitting is not None
+    _require_state(sitting, "调整座位")
+    done = apply_move(s, session, application_id, room, row, column)
+    target = s.get(Room, done.new_room_id)
+    assert target is not None
     uow.audit(
         "arrangement.seat_move",
         "application",
         application_id,
-        f"{sitting.code} {session_label(session)} 报名 {application_id} 从 {old} 调到 {target.name} {seat.number} 号",
+        f"{sitting.code} {session_label(session)} 报名 {application_id} 从 {done.old_room_id}/{done.old_seat_number}"
+        f" 调到 {target.name} {done.new_seat_number} 号",
     )
-    s.flush()
-    return _plan_view(s, session)
+    return plan_view(s, session)
 
 
 @query("arrangement.view")
 def seat_plan(s: Session, actor: Actor, session_id: int) -> SeatPlanView:
-    return _plan_view(s, get_session(s, session_id))
+    return plan_view(s, get_session(s, session_id))
 
 
 @dataclass(frozen=True)

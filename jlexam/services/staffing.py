@@ -30,9 +30,14 @@ from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.services.arrangement import (
     ROOM_KINDS,
     Problem,
+    SeatPlanView,
+    apply_move,
     find_room,
     get_session,
     occupation_names,
+    plan_view,
+    room_label,
+    room_numbers,
     seat_plan_problems,
     session_label,
     sitting_sessions,
@@ -42,6 +47,7 @@ from jlexam.services.sittings import PART_LABELS, get_sitting
 from jlexam.store.models import (
     Application,
     Briefing,
+    Candidate,
     ExamSession,
     Room,
     SeatAssignment,
@@ -50,6 +56,7 @@ from jlexam.store.models import (
     StaffAssignment,
     StaffChange,
     StaffMember,
+    Ticket,
 )
 
 STAFF_ROLES: dict[str, str] = {
@@ -246,10 +253,19 @@ def _room_groups(s: Session, session_id: int, room_id: int) -> list[tuple[str, i
     )
 
 
-def _person_problems(
-    s: Session, m: StaffMember, duty: str, session: ExamSession, room: Room | None, names: dict[str, str]
+def person_problems(
+    s: Session,
+    m: StaffMember,
+    duty: str,
+    session: ExamSession,
+    room: Room | None,
+    names: dict[str, str],
+    groups: Sequence[tuple[str, int]] | None = None,
 ) -> list[Problem]:
-    """Whether ``m`` may do ``duty`` in ``session`` (and ``room``): role, activity, appointment, scope."""
+    """Whether ``m`` may do ``duty`` in ``session`` (and ``room``): role, activity, appointment, scope.
+
+    ``groups``: the (occupation code, level) an assessor must be appointed for; by default those seated in
+    ``room``, else the session's own occupation and level. Also used to choose markers (002 §25)."""
     found: list[Problem] = []
     day = china_date(session.starts_at)
     roles = m.roles.split(SEP)
@@ -277,7 +293,8 @@ def _person_problems(
         if not m.certificate_number:
             found.append(Problem("002 §38", f"考评员 {m.name} 没有登记考评员证书编号（002 第三十八条）。"))
         allowed = set(m.occupations.split(SEP))
-        groups = _room_groups(s, session.id, room.id) if room is not None else []
+        if groups is None:
+            groups = _room_groups(s, session.id, room.id) if room is not None else []
         if not groups and session.occupation_code:
             groups = [(session.occupation_code, session.level or 5)]
         for code, level in groups:
@@ -358,7 +375,7 @@ def _check_assignment(
                 f"“{room.name}”是{ROOM_KINDS.get(room.kind, room.kind)}，{PART_LABELS[session.part]}的"
                 f"{STAFF_ROLES[duty]}应安排到本场次的考场。"
             )
-    problems = _person_problems(s, m, duty, session, room, occupation_names(s))
+    problems = person_problems(s, m, duty, session, room, occupation_names(s))
     others = s.execute(
         select(StaffAssignment, ExamSession)
         .join(ExamSession, ExamSession.id == StaffAssignment.session_id)
@@ -609,7 +626,7 @@ def staffing_problems(s: Session, sitting: Sitting) -> list[Problem]:
     seen: dict[int, list[tuple[StaffAssignment, ExamSession]]] = defaultdict(list)
     for a, m, session in rows:
         room = s.get(Room, a.room_id) if a.room_id else None
-        found += _person_problems(s, m, a.duty, session, room, names)
+        found += person_problems(s, m, a.duty, session, room, names)
         for other_a, other in seen[m.id]:
             if _overlaps(session, other):
                 found.append(_busy_problem(m, session, other, _assignment_where(s, other_a)))
@@ -673,6 +690,10 @@ def lock_arrangement(uow: UnitOfWork, sitting_code: str) -> None:
 
 
 # --- changes after the lock (002 §21) ----------------------------------------------------------------------
+CHANGE_KINDS = {"staff": "考务人员", "seat": "座位"}
+EMPTY_REASONS = {"需要调整", "临时调整", "工作需要", "工作安排", "调整座位", "调换座位", "test", "测试一下"}
+
+
 @dataclass(frozen=True)
 class ChangeView:
     id: int
@@ -680,6 +701,42 @@ class ChangeView:
     reason: str
     approved_by: str
     at: datetime
+    kind: str = "staff"  # staff or seat
+
+    @property
+    def kind_label(self) -> str:
+        return CHANGE_KINDS.get(self.kind, self.kind)
+
+
+def _change_view(c: StaffChange) -> ChangeView:
+    return ChangeView(c.id, c.description, c.reason, c.approved_by, c.at, c.kind or "staff")
+
+
+def _check_reason(reason: str, what: str, example: str) -> str:
+    """A reason of real content (002 §21): at least 4 letters, digits or Chinese characters, not one character
+    repeated, nor a placeholder such as “无”“调整”。"""
+    text = " ".join((reason or "").split())
+    meaningful = [ch for ch in text if ch.isalnum()]
+    if len(meaningful) < 4 or len(set(meaningful)) < 3 or text.lower().strip("。.！!") in EMPTY_REASONS:
+        raise ValidationError(
+            f"调整已锁定的{what}须写明具体理由（如“{example}”），不得随意调换（002 第二十一条）："
+            "理由至少 4 个字，说明谁、因为什么。",
+            rule="002 §21",
+        )
+    return text
+
+
+def _require_locked(sitting: Sitting, what: str) -> None:
+    state = SittingState(sitting.state)
+    if state not in (SittingState.ARRANGED, SittingState.TICKETED):
+        if state in (SittingState.DRAFT, SittingState.OPEN, SittingState.CLOSED):
+            raise StateError(
+                f"认定批次 {sitting.code} 当前为“{state.label}”，编排尚未锁定：锁定前请直接调整{what}。"
+            )
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{state.label}”：考试已举行，不能再调整{what}（002 第二十一条）。",
+            rule="002 §21",
+        )
 
 
 @use_case("arrangement.lock")
@@ -698,16 +755,8 @@ def change_staff(
     """
     s = uow.session
     sitting = get_sitting(s, sitting_code)
-    state = SittingState(sitting.state)
-    if state not in (SittingState.ARRANGED, SittingState.TICKETED):
-        raise StateError(
-            f"认定批次 {sitting.code} 当前为“{state.label}”：锁定前请直接调整安排；考试后不能再调整考务人员。"
-        )
-    if len(reason.strip()) < 4:
-        raise ValidationError(
-            "调整已锁定的考务人员安排须写明理由（如“监考员张某因病不能到场”），不得随意调换（002 第二十一条）。",
-            rule="002 §21",
-        )
+    _require_locked(sitting, "考务人员")
+    reason = _check_reason(reason, "考务人员安排", "监考员张某因病不能到场")
     if remove is None and add is None:
         raise ValidationError("请说明要调整的安排：取消哪一项、增加哪一项。")
     parts: list[str] = []
@@ -739,8 +788,9 @@ def change_staff(
         raise StateError(f"调整后的考务人员安排不符合要求，未作改动：\n{lines}", rule=problems[0].rule)
     change = StaffChange(
         sitting_id=sitting.id,
+        kind="staff",
         description="；".join(parts),
-        reason=reason.strip(),
+        reason=reason,
         approved_by=uow.actor.username,
         at=uow.now,
     )
@@ -752,18 +802,134 @@ def change_staff(
         sitting.code,
         f"调整已锁定的考务人员：{change.description}。理由：{change.reason}",
     )
-    return ChangeView(change.id, change.description, change.reason, change.approved_by, change.at)
+    return _change_view(change)
+
+
+@dataclass(frozen=True)
+class SeatChangeView:
+    """A supervised seat move after the lock, the plan after it, and whether the ticket must be printed again."""
+
+    change: ChangeView
+    plan: SeatPlanView
+    application_id: int
+    name: str
+    room: str  # 第NN考场（名称）
+    seat_number: int
+    ticket_number: str  # "" before tickets are issued
+    reprint: bool  # the ticket (and the room's documents) must be printed again
+
+    @property
+    def message(self) -> str:
+        done = f"已把 {self.name} 调到{self.room} {self.seat_number:02d} 号座位，调整记录已保存。"
+        if not self.reprint:
+            return done + "制发准考证时将按新座位打印。"
+        return (
+            done + f"{self.name} 的准考证（{self.ticket_number}，号码不变）须重新打印并收回旧证；"
+            "该场次的座位表、签到表和考场门贴也须重新打印。"
+        )
+
+
+@use_case("arrangement.lock")
+def change_seat(
+    uow: UnitOfWork,
+    session_id: int,
+    application_id: int,
+    room: int | str,
+    row: int,
+    column: int,
+    reason: str,
+) -> SeatChangeView:
+    """A supervisor moves one candidate after the lock, with a reason (002 §21), before the session starts.
+
+    The target seat must be free and usable, in one of the plan's rooms. Once tickets are printed a move may
+    neither empty a room nor open an unused one (the 考场号 printed on tickets and door lists would shift).
+    The staff of the rooms touched must still meet the standard (ratios, assessors' scope). Recorded as a
+    change of kind "seat" and audited; the candidate's ticket keeps its number and is printed again.
+    """
+    s = uow.session
+    session = get_session(s, session_id)
+    sitting = s.get(Sitting, session.sitting_id)
+    assert sitting is not None
+    _require_locked(sitting, "座位")
+    if uow.now >= session.starts_at:
+        raise StateError(
+            f"场次 {session_label(session)} 已开考，不能再调整座位：开考前才能由主考/督导调整（002 第二十一条）。",
+            rule="002 §21",
+        )
+    reason = _check_reason(reason, "座位", "3 号座位课桌损坏，调到空座")
+    app = s.get(Application, application_id)
+    if app is None or app.sitting_id != sitting.id:
+        raise NotFound(f"认定批次 {sitting.code} 没有编号为 {application_id} 的报名。")
+    cand = s.get(Candidate, app.candidate_id)
+    assert cand is not None
+    ticketed = SittingState(sitting.state) is SittingState.TICKETED
+    numbers = room_numbers(s, sitting)
+    before = {p.message for p in staffing_problems(s, sitting)}
+    used_before = {rid for (sid, rid) in numbers if sid == session.id}
+    done = apply_move(s, session, application_id, room, row, column)
+    if done.old_room_id == done.new_room_id and done.old_seat_number == done.new_seat_number:
+        raise ValidationError(f"{cand.name} 已在这个座位上，无需调整。")
+    used_after = set(
+        s.scalars(select(SeatAssignment.room_id).where(SeatAssignment.session_id == session.id).distinct())
+    )
+    if ticketed and used_after != used_before:
+        opened = used_after - used_before
+        what = "启用一个本场次原本没有考生的考场" if opened else "使原考场没有考生"
+        raise StateError(
+            f"准考证已制发，这次调整会{what}，各考场的考场号随之改变，已印发的准考证和考场门贴将全部不符："
+            "请调到本场次已有考生的其他考场的空座位。",
+            rule="002 §20",
+        )
+    new = [p for p in staffing_problems(s, sitting) if p.message not in before]
+    if new:
+        lines = "\n".join(f"{i}. {p.message}" for i, p in enumerate(new, 1))
+        raise StateError(f"调整后考场的考务人员不符合要求，未作改动：\n{lines}", rule=new[0].rule)
+    rooms = {
+        r.id: r for r in s.scalars(select(Room).where(Room.id.in_({done.old_room_id, done.new_room_id})))
+    }
+    new_numbers = room_numbers(s, sitting)
+    old_text = f"{room_label(numbers.get((session.id, done.old_room_id), 0), rooms[done.old_room_id])} {done.old_seat_number:02d} 号"
+    new_room = room_label(new_numbers.get((session.id, done.new_room_id), 0), rooms[done.new_room_id])
+    ticket = s.scalar(select(Ticket.number).where(Ticket.application_id == application_id)) or ""
+    change = StaffChange(
+        sitting_id=sitting.id,
+        kind="seat",
+        description=f"{session_label(session)} {cand.name}（报名 {application_id}"
+        f"{'，准考证 ' + ticket if ticket else ''}）从{old_text}调到{new_room} {done.new_seat_number:02d} 号",
+        reason=reason,
+        approved_by=uow.actor.username,
+        at=uow.now,
+    )
+    s.add(change)
+    s.flush()
+    reprint = bool(ticket)
+    uow.audit(
+        "arrangement.seat_change",
+        "application",
+        application_id,
+        f"{sitting.code} 调整已锁定的座位：{change.description}。理由：{change.reason}"
+        + ("。准考证须重新打印" if reprint else ""),
+    )
+    return SeatChangeView(
+        _change_view(change),
+        plan_view(s, session),
+        application_id,
+        cand.name,
+        new_room,
+        done.new_seat_number,
+        ticket,
+        reprint,
+    )
 
 
 @query("staff.view")
-def list_changes(s: Session, actor: Actor, sitting_code: str) -> list[ChangeView]:
+def list_changes(s: Session, actor: Actor, sitting_code: str, kind: str | None = None) -> list[ChangeView]:
+    """The changes made to the locked arrangement (staff and seats, or one ``kind``), oldest first."""
     sitting = get_sitting(s, sitting_code)
-    return [
-        ChangeView(c.id, c.description, c.reason, c.approved_by, c.at)
-        for c in s.scalars(
-            select(StaffChange).where(StaffChange.sitting_id == sitting.id).order_by(StaffChange.id)
-        )
-    ]
+    stmt = select(StaffChange).where(StaffChange.sitting_id == sitting.id).order_by(StaffChange.id)
+    if kind is not None:
+        stmt = stmt.where(StaffChange.kind == kind)
+    return [_change_view(c) for c in s.scalars(stmt)]
 
 
 # --- the briefing (002 §23) --------------------------------------------------------------------------------

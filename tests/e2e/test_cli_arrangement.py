@@ -161,6 +161,23 @@ def test_arrangement_tickets_and_check_in_through_the_cli(jlexam):
     code, text, err = office("tickets", "room-docs", "--sitting", CODE, "--out", str(jlexam.home / "rooms"))
     assert code == 0 and (jlexam.home / "rooms" / "sign-in.pdf").exists(), err
 
+    # A supervised seat move after the lock (002 §21): a reason, the supervisor, and one ticket printed again.
+    code, text, _ = office("seating", "show", "--session", str(theory))
+    mover = next(line for line in text.splitlines() if "报名" in line).split("报名")[1].split()[0]
+    move = ("seating", "change", "--session", str(theory), "--application", mover, "--room", "E2E理论",
+            "--row", "3", "--column", "4")  # fmt: skip
+    code, _, err = office(*move, "--reason", "课桌损坏，调到空座")
+    assert code == 1 and "无权" in err
+    code, _, err = _cli(jlexam, env, "zhukao", *move, "--reason", "调整")
+    assert code == 1 and "理由" in err and "第二十一条" in err
+    code, text, err = _cli(jlexam, env, "zhukao", *move, "--reason", "课桌损坏，调到空座")
+    assert code == 0 and "12 号座位" in text and "须重新打印" in text and "tickets reprint" in text, err
+    one = jlexam.home / "one-ticket.pdf"
+    code, text, err = office("tickets", "reprint", "--application", mover, "--out", str(one))
+    assert code == 0 and one.exists() and "已重新打印准考证" in text, err
+    code, text, err = office("staff", "changes", "--sitting", CODE)
+    assert code == 0 and "[座位]" in text and "课桌损坏" in text, err
+
     import pypdfium2
     import zxingcpp
 

@@ -43,9 +43,15 @@ def test_upgrade_from_first_revision_keeps_rows(empty_db):
     _upgrade_to(empty_db, "0001")
     now = datetime(2026, 1, 5, 8, tzinfo=UTC)
     with empty_db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO occupation (code, name, work_types, levels) VALUES ('6-31-01-03', '电工', '', '5|4|3')"))
         conn.execute(
-            text("INSERT INTO sitting (code, name, state, created_at) VALUES ('S1', '一月批次', 'draft', :now)"),
+            text(
+                "INSERT INTO occupation (code, name, work_types, levels) VALUES ('6-31-01-03', '电工', '', '5|4|3')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sitting (code, name, state, created_at) VALUES ('S1', '一月批次', 'draft', :now)"
+            ),
             {"now": now},
         )
         conn.execute(
@@ -71,3 +77,56 @@ def test_upgrade_from_first_revision_keeps_rows(empty_db):
         assert tuple(row) == (4, "pending", 0, None)
         assert conn.execute(text("SELECT announcement_notes FROM sitting")).scalar() == ""
         assert bytes(conn.execute(text("SELECT id_number_enc FROM candidate")).scalar()) == b"\x01secret"
+
+
+def test_upgrade_moves_the_room_order_of_seat_plans_into_the_plan_record(empty_db):
+    """0007: the setting ``seat_plan_rooms:<session id>`` becomes ``seat_plan.room_ids``; earlier staff
+    changes are of kind "staff"."""
+    _upgrade_to(empty_db, "0006")
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sitting (code, name, state, created_at) VALUES ('S1', '十二月批次', 'arranged', :now)"
+            ),
+            {"now": now},
+        )
+        for part in ("theory", "practical"):
+            conn.execute(
+                text(
+                    "INSERT INTO exam_session (sitting_id, part, starts_at, ends_at) "
+                    "SELECT id, :part, :now, :now FROM sitting"
+                ),
+                {"part": part, "now": now},
+            )
+        first, second = conn.execute(text("SELECT id FROM exam_session ORDER BY id")).scalars().all()
+        for session_id in (first, second):
+            conn.execute(
+                text(
+                    "INSERT INTO seat_plan (session_id, seed, strategy, created_by, created_at) "
+                    "VALUES (:s, 7, 'fill', 'office', :now)"
+                ),
+                {"s": session_id, "now": now},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO setting (key, value) VALUES (:k, '3|1|2'), ('checkin.entry_cutoff_minutes', '20')"
+            ),
+            {"k": f"seat_plan_rooms:{first}"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO staff_change (sitting_id, description, reason, approved_by, at) "
+                "SELECT id, '取消 张三 的监考员', '因病不能到场', 'sup', :now FROM sitting"
+            ),
+            {"now": now},
+        )
+    empty_db.upgrade()
+    assert empty_db.schema_state().status == "current"
+    with empty_db.engine.connect() as conn:
+        plans = dict(conn.execute(text("SELECT session_id, room_ids FROM seat_plan")).all())
+        assert plans == {first: "3|1|2", second: ""}
+        keys = set(conn.execute(text("SELECT key FROM setting")).scalars())
+        assert not any(k.startswith("seat_plan_rooms:") for k in keys)
+        assert "checkin.entry_cutoff_minutes" in keys  # only the room orders are gone
+        assert conn.execute(text("SELECT kind FROM staff_change")).scalar() == "staff"

@@ -186,3 +186,95 @@ def test_briefing_with_attendance(db, admin, team):
         )
     assert info.value.rule == "002 §23"
     assert staffing.list_briefings(team["sup"], CODE)[0].place == "考务办公室"
+
+
+def _free_seat(plan, room_id, rows, columns):
+    taken = {(x.row, x.column) for x in plan.seats if x.room_id == room_id}
+    return next((r, c) for r in range(1, rows + 1) for c in range(1, columns + 1) if (r, c) not in taken)
+
+
+def test_a_seat_move_after_the_lock_needs_a_supervisor_a_reason_and_keeps_the_staff_checks(db, admin, team):
+    from jlexam.errors import PermissionDenied
+    from jlexam.services import arrangement
+
+    rooms = arranged(admin, team)
+    theory, practical = sessions(team["office"])
+    staffing.lock_arrangement(team["sup"], CODE)
+    plan = arrangement.seat_plan(team["office"], practical.id)
+    mover = next(x for x in plan.seats if x.room_name == "实操二")
+    row, column = _free_seat(plan, rooms["实操二"], 2, 5)
+    # Before the lock the office moves; after it the plain move is refused and names the supervised one.
+    with pytest.raises(StateError, match="调整座位（锁定后）"):
+        arrangement.move_seat(
+            team["office"], practical.id, mover.application_id, rooms["实操二"], row, column
+        )
+    with pytest.raises(PermissionDenied):
+        staffing.change_seat(
+            team["office"],
+            practical.id,
+            mover.application_id,
+            rooms["实操二"],
+            row,
+            column,
+            "课桌损坏需要调换",
+        )
+    for empty in ("", "调整", "。。。。", "aaaa", "需要调整"):
+        with pytest.raises(ValidationError) as info:
+            staffing.change_seat(
+                team["sup"], practical.id, mover.application_id, rooms["实操二"], row, column, empty
+            )
+        assert info.value.rule == "002 §21"
+    taken = next(x for x in plan.seats if x.application_id != mover.application_id)
+    with pytest.raises(ValidationError, match="已有考生"):
+        staffing.change_seat(
+            team["sup"],
+            practical.id,
+            mover.application_id,
+            taken.room_id,
+            taken.row,
+            taken.column,
+            "工位设备故障",
+        )
+    # Into an unstaffed room: the staff check of the standard refuses and nothing changes.
+    with pytest.raises(StateError, match="考务人员不符合要求"):
+        staffing.change_seat(
+            team["sup"],
+            theory.id,
+            plan.seats[0].application_id,
+            rooms["理论二"],
+            1,
+            1,
+            "考生视力原因需坐前排",
+        )
+    view = staffing.change_seat(
+        team["sup"],
+        practical.id,
+        mover.application_id,
+        rooms["实操二"],
+        row,
+        column,
+        "原工位设备故障，调到空工位",
+    )
+    assert not view.reprint and view.ticket_number == ""  # no tickets yet
+    seat = next(x for x in view.plan.seats if x.application_id == mover.application_id)
+    assert (seat.row, seat.column) == (row, column)
+    assert view.change.kind == "seat" and view.change.approved_by == team["sup"].username
+    assert "实操二" in view.change.description and mover.name in view.change.description
+    changes = staffing.list_changes(team["office"], CODE)
+    assert [(c.kind, c.kind_label) for c in changes] == [("seat", "座位")]
+    assert staffing.list_changes(team["office"], CODE, kind="staff") == []
+    assert any("设备故障" in e.summary for e in search_events(team["sup"], "调整已锁定的座位"))
+    assert arrangement.reproduce_seat_plan(team["office"], practical.id).moved == (mover.application_id,)
+
+
+def test_staff_changes_are_of_kind_staff(db, admin, team):
+    arranged(admin, team)
+    staffing.lock_arrangement(team["sup"], CODE)
+    theory, _ = sessions(team["office"])
+    extra = staffing.add_staff(team["office"], StaffInput("备用监考", ("invigilator",)))
+    room = next(n.room_id for n in staffing.staff_needs(team["office"], CODE) if n.session_id == theory.id)
+    change = staffing.change_staff(
+        team["sup"], CODE, "考生较多，增加一名监考员", add=(theory.id, extra.id, "invigilator", room)
+    )
+    assert change.kind == "staff" and change.kind_label == "考务人员"
+    assert [c.kind for c in staffing.list_changes(team["office"], CODE)] == ["staff"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jlexam.domain.tickets import check_ticket_number, ticket_payload
-from jlexam.errors import StateError, ValidationError
+from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.security.roles import Role
 from jlexam.security.tokens import TICKET, decode_token, encode_token
 from jlexam.services import checkin, sittings, staffing, tickets
@@ -224,3 +224,71 @@ def test_photos_named_by_ticket_number(db, team, ticketed, tmp_path):
     report = import_photos(team["office"], CODE, folder)
     assert (report.imported + report.replaced) == 1
     assert "准考证号" in dict(report.problems)["2601019999.jpg"]
+
+
+def test_seat_change_after_tickets_is_reprinted_and_keeps_room_numbers(db, team, ticketed, tmp_path):
+    import pypdfium2
+    from sqlalchemy import update
+
+    from jlexam.services import arrangement
+    from jlexam.store.models import ExamSession
+
+    office, sup = team["office"], team["sup"]
+    theory, practical = sessions(office)
+    plan = arrangement.seat_plan(office, practical.id)
+    by_room: dict[str, list] = {}
+    for x in plan.seats:
+        by_room.setdefault(x.room_name, []).append(x)
+    second = {x.room_id for x in by_room["实操二"]}.pop()
+    free = next(
+        (r, c)
+        for r in (1, 2)
+        for c in range(1, 6)
+        if (r, c) not in {(x.row, x.column) for x in by_room["实操二"]}
+    )
+    # Emptying or opening a room would shift the 考场号 printed on every ticket: refused.
+    theory_plan = arrangement.seat_plan(office, theory.id)
+    unused = next(r for r in ("理论一", "理论二") if r not in {x.room_name for x in theory_plan.seats})
+    with pytest.raises(StateError, match="考场号"):
+        staffing.change_seat(
+            sup, theory.id, theory_plan.seats[0].application_id, unused, 1, 1, "考生视力原因需坐前排"
+        )
+    mover = by_room["实操一"][0]
+    view = staffing.change_seat(
+        sup, practical.id, mover.application_id, second, *free, "原工位设备故障，调到空工位"
+    )
+    number = next(
+        t.number for t in tickets.list_tickets(office, CODE) if t.application_id == mover.application_id
+    )
+    assert view.reprint and view.ticket_number == number
+    assert "须重新打印" in view.message and number in view.message
+    # The reprint: one page, the same number, the new room and seat in the QR code.
+    out = tmp_path / "one.pdf"
+    assert tickets.reprint_ticket(office, mover.application_id, out) == number
+    pdf = pypdfium2.PdfDocument(str(out))
+    assert len(pdf) == 1 and number in pdf[0].get_textpage().get_text_range()
+    token = tickets.ticket_tokens(office, CODE)[mover.application_id]
+    payload = decode_token(token, keystore_for(db).public_keys(), TICKET)
+    assert [view.room[1:3], view.seat_number] in [[x[1], x[2]] for x in payload["ses"]]
+    with pytest.raises(NotFound):
+        tickets.reprint_ticket(office, 999999, out)
+    # Check-in answers with the new seat.
+    result = checkin.check_in_scan(office, practical.id, token, now=_before(practical))
+    assert result.ok and result.seat == view.seat_number and "实操二" in result.room
+    # Once the session has started no seat moves any more.
+    with db.transaction() as s:
+        s.execute(
+            update(ExamSession)
+            .where(ExamSession.id == theory.id)
+            .values(starts_at=datetime.now(UTC) - timedelta(minutes=5))
+        )
+    with pytest.raises(StateError, match="已开考"):
+        staffing.change_seat(
+            sup,
+            theory.id,
+            theory_plan.seats[0].application_id,
+            theory_plan.seats[1].room_id,
+            1,
+            1,
+            "考生视力原因需坐前排",
+        )

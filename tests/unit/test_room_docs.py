@@ -110,9 +110,25 @@ def test_sign_in_sheet_has_photos_and_a_signature_column(sheets, tmp_path) -> No
     assert "考生签名" in text and "监考员签名" in text
     for c in rooms[0].candidates:
         assert c.masked_id in text
-    assert path.read_bytes().count(b"/Subtype /Image") >= sum(
-        1 for r in rooms for c in r.candidates if c.photo
-    )
+    data = path.read_bytes()
+    photos = {c.photo for r in rooms for c in r.candidates if c.photo}
+    assert data.count(b"/Subtype /Image") >= len(photos)
+    # Each JPEG is embedded as it is (draw_photo, DCTDecode), once, not decoded and encoded again.
+    assert all(data.count(jpeg) == 1 for jpeg in photos)
+    assert b"/DCTDecode" in data
+
+
+def test_sign_in_sheet_photos_keep_their_proportions(sheets, tmp_path) -> None:
+    rooms, _ = sheets
+    path = tmp_path / "signin.pdf"
+    render_sign_in_sheet(rooms[:1], path)
+    page = pdfium.PdfDocument(str(path))[0]
+    images = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert images
+    for image in images:
+        left, bottom, right, top = image.get_bounds()
+        width, height = image.get_px_size()
+        assert abs((right - left) / (top - bottom) - width / height) < 0.02
 
 
 def test_room_record_blank_and_filled(sheets, tmp_path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -38,16 +41,14 @@ from jlexam.services import staffing
 from jlexam.services.arrangement import ROOM_KINDS, STRATEGY_LABELS, RoomInput
 from ui.context import AppContext
 from ui.navigation import Stage
+from ui.pages.base import LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.scores import WorkPage
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, occupation_name
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Card, primary
 
-RED = "#b42318"
 SUPPORT_KINDS = ("exam_office", "waiting", "marking")
-LOCKED_STATES = {"arranged", "ticketed", "held", "marked", "publicised", "final", "certified", "reported",
-                 "archived"}
 
 
 def room_flags(room: service.RoomView) -> list[str]:
@@ -57,7 +58,29 @@ def room_flags(room: service.RoomView) -> list[str]:
 def site_flags(site: service.SiteView) -> list[str]:
     watched = {r.kind for r in site.rooms if r.video_surveillance}
     missing = [ROOM_KINDS[k] for k in SUPPORT_KINDS if k not in watched]
-    return [f"考点“{site.name}”缺少有视频监控的{'、'.join(missing)}（002 §19；评分室仅有实操时需要）"] if missing else []
+    return (
+        [f"考点“{site.name}”缺少有视频监控的{'、'.join(missing)}（002 §19；评分室仅有实操时需要）"]
+        if missing
+        else []
+    )
+
+
+def short_site_name(name: str, limit: int = 8) -> str:
+    """A site's name short enough to precede a room's: the part after the school or centre's name
+    (“吉林松辽职业技术学院主校区考点” -> “主校区考点”), elided when still long."""
+    for marker in ("学院", "学校", "大学", "中心", "公司", "协会"):
+        _head, found, rest = name.rpartition(marker)
+        if found and rest.strip():
+            name = rest.strip()
+            break
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def room_choice_text(room: service.RoomView, site_name: str, with_site: bool, seats: str) -> str:
+    """A room in the plan's checklist: its own name first; the site (shortened) only when rooms of several
+    sites are listed. The full names are in the item's tooltip."""
+    prefix = f"{short_site_name(site_name)} / " if with_site else ""
+    return f"{prefix}{room.name}（{room.capacity} {seats}）"
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,7 @@ class SessionChoice:
     label: str
     part: str
     candidates: int
+    starts_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +112,17 @@ def _load(actor, code: str | None) -> Loaded:  # type: ignore[no-untyped-def]
     sites = service.list_sites(actor)
     if code is None:
         return Loaded(None, sites, [], [])
-    parts = {s.id: s.part for s in sitting_service.list_sessions(actor, code)}
-    sessions = [SessionChoice(sid, label, parts.get(sid, ""), n) for sid, label, n in service.sessions_for(actor, code)]
+    known = {s.id: s for s in sitting_service.list_sessions(actor, code)}
+    sessions = [
+        SessionChoice(
+            sid,
+            label,
+            known[sid].part if sid in known else "",
+            n,
+            known[sid].starts_at if sid in known else None,
+        )
+        for sid, label, n in service.sessions_for(actor, code)
+    ]
     return Loaded(code, sites, sessions, staffing.arrangement_problems(actor, code))
 
 
@@ -129,8 +162,13 @@ class SiteDialog(TaskDialog):
 class RoomDialog(TaskDialog):
     """Add a room to a site, or change one (``room`` given)."""
 
-    def __init__(self, actor, sites: list[service.SiteView], room: service.RoomView | None = None,  # type: ignore[no-untyped-def]
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actor,
+        sites: list[service.SiteView],
+        room: service.RoomView | None = None,  # type: ignore[no-untyped-def]
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(self.tr("修改考场") if room else self.tr("添加考场"), self.tr("保存"), parent)
         self.actor, self.room = actor, room
         self.site = QComboBox()
@@ -185,8 +223,15 @@ class RoomDialog(TaskDialog):
         if self.site.currentData() is None:
             self.show_message(self.tr("请先添加考点。"))
             return None
-        item = RoomInput(self.name.text(), self.kind.currentData(), self.rows.value(), self.columns.value(),
-                         self.capacity.value() or None, self.out_of_use.text().strip(), self.video.isChecked())
+        item = RoomInput(
+            self.name.text(),
+            self.kind.currentData(),
+            self.rows.value(),
+            self.columns.value(),
+            self.capacity.value() or None,
+            self.out_of_use.text().strip(),
+            self.video.isChecked(),
+        )
         actor, site, room = self.actor, self.site.currentData(), self.room
         if room is not None:
             return lambda _p: service.update_room(actor, room.id, item)
@@ -196,14 +241,26 @@ class RoomDialog(TaskDialog):
 class MoveDialog(TaskDialog):
     """Move one candidate to a free seat of one of the plan's rooms (before the lock)."""
 
-    def __init__(self, actor, plan: service.SeatPlanView, seat: service.SeatRow,  # type: ignore[no-untyped-def]
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actor,
+        plan: service.SeatPlanView,
+        seat: service.SeatRow,  # type: ignore[no-untyped-def]
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(self.tr("调整座位"), self.tr("调整"), parent)
         self.actor, self.plan, self.seat = actor, plan, seat
         self.form.addRow(self.tr("考生"), QLabel(f"{seat.name}（{self.tr('报名号')} {seat.application_id}）"))
-        self.form.addRow(self.tr("现座位"), QLabel(self.tr("%1 第 %2 排第 %3 列（%4 号）").replace("%1", seat.room_name)
-                                                .replace("%2", str(seat.row)).replace("%3", str(seat.column))
-                                                .replace("%4", str(seat.seat_number))))
+        self.form.addRow(
+            self.tr("现座位"),
+            QLabel(
+                self.tr("%1 第 %2 排第 %3 列（%4 号）")
+                .replace("%1", seat.room_name)
+                .replace("%2", str(seat.row))
+                .replace("%3", str(seat.column))
+                .replace("%4", str(seat.seat_number))
+            ),
+        )
         self.room = QComboBox()
         for load in plan.rooms:
             self.room.addItem(f"第{load.number:02d}考场（{load.name}）", load.room_id)
@@ -226,6 +283,47 @@ class MoveDialog(TaskDialog):
         return lambda _p: service.move_seat(actor, sid, app, room, row, column)
 
 
+class SeatChangeDialog(MoveDialog):
+    """A supervisor moves one candidate after the lock (002 §21): a reason, recorded and audited; the ticket
+    (once issued) is printed again."""
+
+    def __init__(
+        self,
+        actor,
+        plan: service.SeatPlanView,
+        seat: service.SeatRow,  # type: ignore[no-untyped-def]
+        ticket: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(actor, plan, seat, parent)
+        self.setWindowTitle(self.tr("调整座位（锁定后）"))
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(self.tr("写明谁、因为什么，例如：原座位课桌损坏，调到空座"))
+        self.reason.setFixedHeight(70)
+        self.form.addRow(self.tr("理由 *"), self.reason)
+        text = self.tr(
+            "编排已锁定：调整须由主考/质量督导写明理由，记入调整记录和审计日志（002 第二十一条），开考前办理。"
+        )
+        if ticket:
+            text += self.tr("准考证 %1 须重新打印并收回旧证，该场次的座位表和签到表也须重新打印。").replace(
+                "%1", ticket
+            )
+        note = QLabel(text)
+        note.setObjectName("Hint")
+        note.setWordWrap(True)
+        self.outer.insertWidget(self.outer.count() - 2, note)
+        self.resize(500, 400)
+
+    def work(self) -> Callable[[Progress], Any] | None:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            self.show_message(self.tr("请写明调整理由（002 第二十一条）。"))
+            return None
+        actor, sid, app = self.actor, self.plan.session_id, self.seat.application_id
+        room, row, column = self.room.currentData(), self.row.value(), self.column.value()
+        return lambda _p: staffing.change_seat(actor, sid, app, room, row, column, reason)
+
+
 # --- the page --------------------------------------------------------------------------------------------
 class ArrangementPage(WorkPage):
     def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
@@ -238,8 +336,6 @@ class ArrangementPage(WorkPage):
         self.plan_task = None
 
         self.lock_button = primary(QPushButton(self.tr("审定并锁定编排")))
-        self.lock_button.setToolTip(self.tr("主考/质量督导审定座位编排和考务人员安排后锁定；有问题时不能锁定"
-                                            if self.can_lock else "锁定须由主考/质量督导操作"))
         self.lock_button.clicked.connect(self.lock)
         self.actions.addWidget(self.lock_button)
 
@@ -264,8 +360,10 @@ class ArrangementPage(WorkPage):
         self.site_hint.setObjectName("FieldError")
         self.site_hint.setWordWrap(True)
         bar.addWidget(self.site_hint, 1)
+        bar.addStretch(0)
         for b in (self.add_site_button, self.edit_room_button, self.add_room_button):
             b.setVisible(self.can_manage)
+            b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             bar.addWidget(b)
         card.body.addLayout(bar)
 
@@ -274,18 +372,30 @@ class ArrangementPage(WorkPage):
 
         self.rooms = TableView(
             [
-                Column(self.tr("考点"), lambda r: r.site_name, width=110, color=red),
-                Column(self.tr("考场"), lambda r: r.name, width=110, color=red),
+                Column(self.tr("考点"), lambda r: r.site_name, width=230, color=red),
+                Column(self.tr("考场"), lambda r: r.name, width=160, color=red),
                 Column(self.tr("类型"), lambda r: self.tr(r.kind_label), width=90, color=red),
                 Column(self.tr("容量"), lambda r: r.capacity, width=56, align=RIGHT, color=red),
-                Column(self.tr("布局"), lambda r: self.tr("%1 排 × %2 列").replace("%1", str(r.rows))
-                       .replace("%2", str(r.columns)), width=100, color=red),
+                Column(
+                    self.tr("布局"),
+                    lambda r: (
+                        self.tr("%1 排 × %2 列").replace("%1", str(r.rows)).replace("%2", str(r.columns))
+                    ),
+                    width=100,
+                    color=red,
+                ),
                 Column(self.tr("停用座位"), lambda r: r.seats_out_of_use, width=110, color=red),
-                Column(self.tr("视频监控"), lambda r: self.tr("有") if r.video_surveillance else self.tr("无"),
-                       width=70, color=red),
+                Column(
+                    self.tr("视频监控"),
+                    lambda r: self.tr("有") if r.video_surveillance else self.tr("无"),
+                    width=70,
+                    color=red,
+                ),
                 Column(self.tr("问题"), lambda r: "；".join(self.tr(f) for f in room_flags(r)), color=red),
             ],
-            empty_text=self.tr("尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。"),
+            empty_text=self.tr(
+                "尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。"
+            ),
             placeholder=self.tr("按考点、考场、类型筛选（Ctrl+F）"),
         )
         self.rooms.activated_row.connect(lambda r: self.edit_room(r) if self.can_manage else None)
@@ -298,9 +408,13 @@ class ArrangementPage(WorkPage):
         splitter.setChildrenCollapsible(False)
         left = Card(self.tr("编排"))
         left.setMinimumWidth(280)
-        left.setMaximumWidth(340)
+        left.setMaximumWidth(360)
         self.session = QComboBox()
+        self.session.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.session.setMinimumContentsLength(12)
+        self.session.view().setMinimumWidth(360)  # the list shows the whole label
         self.session.currentIndexChanged.connect(lambda _i: self._session_changed())
+        self.session.currentTextChanged.connect(self.session.setToolTip)
         left.body.addWidget(QLabel(self.tr("场次")))
         left.body.addWidget(self.session)
         left.body.addWidget(QLabel(self.tr("考场（按勾选顺序依次编排）")))
@@ -334,30 +448,39 @@ class ArrangementPage(WorkPage):
         self.move_button.clicked.connect(self.move_selected)
         self.move_button.setVisible(self.can_manage)
         right.header.addWidget(self.move_button)
+        self.change_button = QPushButton(self.tr("调整座位（锁定后）…"))
+        self.change_button.clicked.connect(self.change_selected)
+        self.change_button.setVisible(self.can_lock)
+        right.header.addWidget(self.change_button)
         self.plan_info = QLabel()
         self.plan_info.setWordWrap(True)
         self.plan_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.body.addWidget(self.plan_info)
         self.seats = TableView(
             [
-                Column(self.tr("考场"), lambda s: f"第{s.room_number:02d}考场（{s.room_name}）", width=150),
+                Column(self.tr("考场"), lambda s: f"第{s.room_number:02d}考场（{s.room_name}）", width=215),
                 Column(self.tr("座位号"), lambda s: s.seat_number, width=60, align=RIGHT),
                 Column(self.tr("排-列"), lambda s: f"{s.row}-{s.column}", width=56),
                 Column(self.tr("姓名"), lambda s: s.name, width=90),
                 Column(self.tr("准考证号"), lambda s: self._ticket(s.application_id), width=110),
                 Column(self.tr("报名号"), lambda s: s.application_id, width=64, align=RIGHT),
-                Column(self.tr("职业（等级）"), lambda s: f"{occupation_name(s.occupation_code)}（{s.level} 级）",
-                       width=170),
+                Column(
+                    self.tr("职业（等级）"),
+                    lambda s: f"{occupation_name(s.occupation_code)}（{s.level} 级）",
+                    width=170,
+                ),
                 Column(self.tr("工作单位"), lambda s: s.employer),
             ],
             empty_text=self.tr("本场次尚未编排座位。"),
             placeholder=self.tr("按姓名、考场、报名号筛选（Ctrl+F）"),
         )
         self.seats.selection_changed.connect(self._update_buttons)
-        self.seats.activated_row.connect(lambda _r: self.move_selected())
+        self.seats.activated_row.connect(
+            lambda _r: self.change_selected() if self.locked else self.move_selected()
+        )
         right.body.addWidget(self.seats, 1)
         splitter.addWidget(right)
-        splitter.setSizes([300, 800])
+        splitter.setSizes([330, 800])
         return splitter
 
     def _problems_tab(self) -> QWidget:
@@ -399,15 +522,16 @@ class ArrangementPage(WorkPage):
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次。请先在“认定批次”页面创建认定批次。"), "info")
         elif self.locked:
-            self.set_status(self.tr("本批次的考场编排已锁定（%1）。锁定后座位不能再调整。")
-                            .replace("%1", self.tr(self.ctx.sitting.state_label)), "info")
+            self.set_status(arrangement_block(self.ctx.sitting.state), "info")
         else:
             self.set_status("", "info")
         current = self.session.currentData()
         self.session.blockSignals(True)
         self.session.clear()
         for s in loaded.sessions:
-            self.session.addItem(self.tr("%1（%2 人）").replace("%1", s.label).replace("%2", str(s.candidates)), s.id)
+            self.session.addItem(
+                self.tr("%1 · %2 人").replace("%1", s.label).replace("%2", str(s.candidates)), s.id
+            )
         index = self.session.findData(current)
         self.session.setCurrentIndex(index if index >= 0 else 0)
         self.session.blockSignals(False)
@@ -416,14 +540,21 @@ class ArrangementPage(WorkPage):
         if loaded.code is None:
             self.problem_summary.setText("")
         elif loaded.problems:
-            self.problem_summary.setText(self.tr("还有 %1 处问题，解决后才能锁定（规则依据见左列）。")
-                                         .replace("%1", str(len(loaded.problems))))
+            self.problem_summary.setText(
+                self.tr("还有 %1 处问题，解决后才能锁定（规则依据见左列）。").replace(
+                    "%1", str(len(loaded.problems))
+                )
+            )
             self.problem_summary.setStyleSheet(f"color: {RED}; font-weight: 600;")
         else:
             self.problem_summary.setText(self.tr("座位编排和考务人员安排符合要求，可由主考/质量督导锁定。"))
             self.problem_summary.setStyleSheet("color: #1f7a4d; font-weight: 600;")
-        self.tabs.setTabText(2, self.tr("锁定前检查（%1）").replace("%1", str(len(loaded.problems)))
-                             if loaded.problems else self.tr("锁定前检查"))
+        self.tabs.setTabText(
+            2,
+            self.tr("锁定前检查（%1）").replace("%1", str(len(loaded.problems)))
+            if loaded.problems
+            else self.tr("锁定前检查"),
+        )
         self._update_buttons()
 
     def _session(self) -> SessionChoice | None:
@@ -440,12 +571,16 @@ class ArrangementPage(WorkPage):
             self._update_buttons()
             return
         kind = service.EXAM_ROOM_KIND.get(session.part)
+        several = sum(1 for site in self.loaded.sites if any(r.kind == kind for r in site.rooms)) > 1
         for site in self.loaded.sites:
             for room in site.rooms:
                 if room.kind != kind:
                     continue
-                item = QListWidgetItem(f"{site.name} / {room.name}（{room.capacity} {self.tr('座')}）"
-                                       + ("" if room.video_surveillance else self.tr(" 无监控")))
+                item = QListWidgetItem(
+                    room_choice_text(room, site.name, several, self.tr("座"))
+                    + ("" if room.video_surveillance else self.tr(" 无监控"))
+                )
+                item.setToolTip(f"{site.name} / {room.name}")
                 item.setData(Qt.ItemDataRole.UserRole, room.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
@@ -455,8 +590,13 @@ class ArrangementPage(WorkPage):
         actor, code, sid = self.ctx.actor, self.code, session.id
         if self.plan_task is not None and self.plan_task.is_running:
             self.plan_task.cancel()
-        self.plan_task = run_task(self, lambda _p: _load_plan(actor, code, sid), dialog=False,
-                                  on_done=self._plan_loaded, on_error=self.refused)
+        self.plan_task = run_task(
+            self,
+            lambda _p: _load_plan(actor, code, sid),
+            dialog=False,
+            on_done=self._plan_loaded,
+            on_error=self.refused,
+        )
 
     def _plan_loaded(self, loaded: PlanLoaded) -> None:
         if loaded.session_id != self.session.currentData():
@@ -471,40 +611,96 @@ class ArrangementPage(WorkPage):
             used = {r.room_id for r in plan.rooms}
             for i in range(self.room_list.count()):
                 item = self.room_list.item(i)
-                item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in used
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    Qt.CheckState.Checked
+                    if item.data(Qt.ItemDataRole.UserRole) in used
+                    else Qt.CheckState.Unchecked
+                )
             loads = "；".join(f"{r.name} {r.seated}/{r.capacity}" for r in plan.rooms)
-            state = (self.tr("已由 %1 于 %2 锁定").replace("%1", plan.locked_by or "")
-                     .replace("%2", beijing(plan.locked_at)) if plan.locked else self.tr("未锁定"))
+            state = (
+                self.tr("已由 %1 于 %2 锁定")
+                .replace("%1", plan.locked_by or "")
+                .replace("%2", beijing(plan.locked_at))
+                if plan.locked
+                else self.tr("未锁定")
+            )
             self.plan_info.setText(
-                self.tr("%1：%2 人，方式“%3”，随机种子 %4（用同一种子和考场可重新得到同样的编排），编排人 %5，%6。\n考场：%7")
-                .replace("%1", plan.session).replace("%2", str(len(plan.seats)))
+                self.tr(
+                    "%1：%2 人，方式“%3”，随机种子 %4（用同一种子和考场可重新得到同样的编排），编排人 %5，%6。\n考场：%7"
+                )
+                .replace("%1", plan.session)
+                .replace("%2", str(len(plan.seats)))
                 .replace("%3", self.tr(STRATEGY_LABELS.get(plan.strategy, plan.strategy)))
-                .replace("%4", str(plan.seed)).replace("%5", plan.created_by).replace("%6", state)
-                .replace("%7", loads))
+                .replace("%4", str(plan.seed))
+                .replace("%5", plan.created_by)
+                .replace("%6", state)
+                .replace("%7", loads)
+            )
             self.strategy.setCurrentIndex(max(0, self.strategy.findData(plan.strategy)))
         self._update_buttons()
+
+    def _state(self) -> str | None:
+        return str(self.ctx.sitting.state) if self.ctx.sitting is not None else None
 
     def _update_buttons(self) -> None:
         has_code = self.loaded is not None and self.loaded.code is not None
         plan = self.plan_loaded.plan if self.plan_loaded else None
-        self.lock_button.setEnabled(has_code and self.can_lock and not self.locked)
-        self.make_button.setEnabled(has_code and self._session() is not None and not self.locked)
-        self.move_button.setEnabled(plan is not None and not plan.locked and not self.locked
-                                    and len(self.seats.selected_rows()) == 1)
+        one = len(self.seats.selected_rows()) == 1
+        block = arrangement_block(self._state())
+        gate(
+            self.lock_button,
+            block if self.can_lock else self.tr("锁定须由主考/质量督导操作"),
+            ready=has_code,
+            tip=self.tr("主考/质量督导审定座位编排和考务人员安排后锁定；有问题时不能锁定"),
+        )
+        gate(
+            self.make_button,
+            block,
+            ready=has_code and self._session() is not None,
+            tip=self.tr("重新编排会替换本场次未锁定的座位"),
+        )
+        gate(
+            self.move_button,
+            block or ("" if plan is not None else self.tr("本场次尚未编排座位")),
+            ready=one,
+            tip=self.tr("选择一名考生后调整其座位"),
+        )
+        after = arrangement_block(self._state(), after_lock=True)
+        if not after and plan is None:
+            after = self.tr("本场次没有座位编排")
+        if not after:
+            session = self._session()
+            if (
+                session is not None
+                and session.starts_at is not None
+                and session.starts_at <= datetime.now(UTC)
+            ):
+                after = self.tr("本场次已开考，不能再调整座位")
+        gate(
+            self.change_button,
+            after,
+            ready=one,
+            tip=self.tr("主考/质量督导调整已锁定编排中一名考生的座位（须写明理由，002 第二十一条）"),
+        )
         self.edit_room_button.setEnabled(len(self.rooms.selected_rows()) == 1)
         self.add_room_button.setEnabled(bool(self.loaded and self.loaded.sites))
 
     # --- actions ---------------------------------------------------------------------------------------
     def checked_rooms(self) -> list[int]:
-        return [self.room_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.room_list.count())
-                if self.room_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.room_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.room_list.count())
+            if self.room_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def check_rooms(self, room_ids: list[int]) -> None:
         for i in range(self.room_list.count()):
             item = self.room_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in room_ids
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in room_ids
+                else Qt.CheckState.Unchecked
+            )
 
     def make_plan(self) -> None:
         session = self._session()
@@ -519,42 +715,75 @@ class ArrangementPage(WorkPage):
         self.make_button.setEnabled(False)
 
         def done(plan: service.SeatPlanView) -> None:
-            self.changed(self.tr("已编排 %1：%2 人，随机种子 %3。").replace("%1", plan.session)
-                         .replace("%2", str(len(plan.seats))).replace("%3", str(plan.seed)))
+            self.changed(
+                self.tr("已编排 %1：%2 人，随机种子 %3。")
+                .replace("%1", plan.session)
+                .replace("%2", str(len(plan.seats)))
+                .replace("%3", str(plan.seed))
+            )
 
-        handle = run_task(self, lambda _p: service.make_seat_plan(actor, session.id, rooms, seed=seed,
-                                                                  strategy=strategy),
-                          title=self.tr("编排座位"), on_done=done, on_error=self.refused)
+        handle = run_task(
+            self,
+            lambda _p: service.make_seat_plan(actor, session.id, rooms, seed=seed, strategy=strategy),
+            title=self.tr("编排座位"),
+            on_done=done,
+            on_error=self.refused,
+        )
         handle.finished.connect(self._update_buttons)
 
     def move_selected(self) -> None:
         plan = self.plan_loaded.plan if self.plan_loaded else None
         chosen = self.seats.selected_rows()
-        if plan is None or len(chosen) != 1 or not self.can_manage or plan.locked:
+        if plan is None or len(chosen) != 1 or not self.move_button.isEnabled():
             return
         seat = chosen[0]
-        self.open_dialog(MoveDialog(self.ctx.actor, plan, seat, self),
-                         lambda _v: self.changed(self.tr("已调整 %1 的座位，调整记入审计日志。").replace("%1", seat.name)))
+        self.open_dialog(
+            MoveDialog(self.ctx.actor, plan, seat, self),
+            lambda _v: self.changed(self.tr("已调整 %1 的座位，调整记入审计日志。").replace("%1", seat.name)),
+        )
+
+    def change_selected(self) -> None:
+        plan = self.plan_loaded.plan if self.plan_loaded else None
+        chosen = self.seats.selected_rows()
+        if plan is None or len(chosen) != 1 or not self.change_button.isEnabled():
+            return
+        seat = chosen[0]
+
+        def done(view: staffing.SeatChangeView) -> None:
+            self.changed(view.message, "warn" if view.reprint else "ok")
+
+        self.open_dialog(
+            SeatChangeDialog(self.ctx.actor, plan, seat, self._ticket(seat.application_id), self), done
+        )
 
     def add_site(self) -> None:
         if self.can_manage:
-            self.open_dialog(SiteDialog(self.ctx.actor, self),
-                             lambda v: self.changed(self.tr("已添加考点 %1。").replace("%1", v.name)))
+            self.open_dialog(
+                SiteDialog(self.ctx.actor, self),
+                lambda v: self.changed(self.tr("已添加考点 %1。").replace("%1", v.name)),
+            )
 
     def edit_room(self, room: service.RoomView | None) -> None:
         if not self.can_manage or self.loaded is None:
             return
-        self.open_dialog(RoomDialog(self.ctx.actor, self.loaded.sites, room, self),
-                         lambda v: self.changed(self.tr("已保存考场 %1。").replace("%1", v.name)))
+        self.open_dialog(
+            RoomDialog(self.ctx.actor, self.loaded.sites, room, self),
+            lambda v: self.changed(self.tr("已保存考场 %1。").replace("%1", v.name)),
+        )
 
     def lock(self) -> None:
         if self.code is None:
             return
         actor, code = self.ctx.actor, self.code
-        run_task(self, lambda _p: staffing.lock_arrangement(actor, code), title=self.tr("锁定考场编排"),
-                 on_done=lambda _r: self.changed(self.tr("已锁定考场编排和考务人员安排，批次进入“已编排”，可以制发准考证。"),
-                                                 sittings=True),
-                 on_error=self._lock_refused)
+        run_task(
+            self,
+            lambda _p: staffing.lock_arrangement(actor, code),
+            title=self.tr("锁定考场编排"),
+            on_done=lambda _r: self.changed(
+                self.tr("已锁定考场编排和考务人员安排，批次进入“已编排”，可以制发准考证。"), sittings=True
+            ),
+            on_error=self._lock_refused,
+        )
 
     def _lock_refused(self, exc: BaseException) -> None:
         self.refused(exc)

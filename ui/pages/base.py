@@ -3,11 +3,62 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.navigation import Stage
+from ui.sittings import state_name
 from ui.widgets import Banner
+
+GREEN, RED = "#1f7a4d", "#b42318"
+
+# The states of a sitting, as the arrangement and staff pages see them (DESIGN.md "A sitting's life").
+BEFORE_CLOSE = frozenset({"draft", "open"})
+ARRANGING = frozenset({"closed"})  # seat plans and staff are made and changed freely
+LOCKED_CHANGES = frozenset({"arranged", "ticketed"})  # locked: a supervisor changes, with a reason (002 §21)
+LOCKED_STATES = frozenset(
+    {"arranged", "ticketed", "held", "marked", "publicised", "final", "certified", "reported", "archived"}
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Page", text)
+
+
+def arrangement_block(state: str | None, *, after_lock: bool = False) -> str:
+    """Why the arrangement (seats, staff) of a sitting in ``state`` cannot be changed now; "" when it can.
+
+    ``after_lock``: a supervisor's change to the locked arrangement (arranged or ticketed) rather than an
+    ordinary change (while registration is closed and nothing is locked).
+    """
+    if state is None:
+        return _t("尚无认定批次：请先在“认定批次”页面创建并选择认定批次。")
+    state = str(state)
+    label = state_name(state)
+    if state in BEFORE_CLOSE:
+        return _t("认定批次当前为“%1”：报名截止后才能编排考场和安排考务人员。").replace("%1", label)
+    if after_lock:
+        if state in LOCKED_CHANGES:
+            return ""
+        if state in ARRANGING:
+            return _t("编排尚未锁定（%1）：请直接调整，无需主考/质量督导批准。").replace("%1", label)
+        return _t("认定批次当前为“%1”：考试已举行，编排和考务人员不能再调整（002 第二十一条）。").replace(
+            "%1", label
+        )
+    if state in ARRANGING:
+        return ""
+    if state in LOCKED_CHANGES:
+        return _t(
+            "编排已锁定（%1）：调整须由主考/质量督导写明理由，用“…（锁定后）”操作（002 第二十一条）。"
+        ).replace("%1", label)
+    return _t("认定批次当前为“%1”：考试已举行，编排和考务人员不能再改动。").replace("%1", label)
+
+
+def gate(button: QAbstractButton, block: str = "", *, ready: bool = True, tip: str = "") -> None:
+    """Enable ``button`` when nothing blocks it and it is ``ready`` (a row chosen...); a block is said in the
+    tooltip, so a disabled action tells why."""
+    button.setEnabled(not block and ready)
+    button.setToolTip(block or tip)
 
 
 class Page(QWidget):
@@ -75,8 +126,11 @@ class Page(QWidget):
         blockers = self.ctx.blockers
         sitting = self.ctx.sitting
         if sitting is not None:
-            self.blocker_title.setText(QCoreApplication.translate("Page", "认定批次 %1（%2）推进到下一步的阻碍")
-                                       .replace("%1", sitting.name).replace("%2", sitting.state_label))
+            self.blocker_title.setText(
+                QCoreApplication.translate("Page", "认定批次 %1（%2）推进到下一步的阻碍")
+                .replace("%1", sitting.name)
+                .replace("%2", sitting.state_label)
+            )
         else:
             self.blocker_title.setText(QCoreApplication.translate("Page", "下一步的阻碍"))
         if not blockers:
@@ -89,7 +143,12 @@ class Page(QWidget):
             self.blocker_banners.append(banner)
             self._blocker_layout.addWidget(banner)
         if len(blockers) > 4:
-            more = Banner(QCoreApplication.translate("Page", "另有 %1 项，请在相应页面查看。").replace("%1", str(len(blockers) - 4)), "info")
+            more = Banner(
+                QCoreApplication.translate("Page", "另有 %1 项，请在相应页面查看。").replace(
+                    "%1", str(len(blockers) - 4)
+                ),
+                "info",
+            )
             self.blocker_banners.append(more)
             self._blocker_layout.addWidget(more)
 

@@ -34,7 +34,7 @@ from jlexam.services import staffing
 from jlexam.services.staffing import STAFF_ROLES, StaffInput
 from ui.context import AppContext
 from ui.navigation import Stage
-from ui.pages.arrangement import LOCKED_STATES
+from ui.pages.base import BEFORE_CLOSE, LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.checkin import session_text
 from ui.pages.scores import WorkPage
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, date_edit, occupation_name
@@ -42,9 +42,17 @@ from ui.tables import Column, TableView
 from ui.tasks import Progress
 from ui.widgets import Card, primary
 
-RED = "#b42318"
-DUTIES = ("invigilator", "assessor", "chief_examiner", "exam_lead", "clerk", "internal_supervisor",
-          "external_supervisor", "safety_officer")
+BRIEFING_STATES = frozenset({"closed", "arranged", "ticketed", "held"})
+DUTIES = (
+    "invigilator",
+    "assessor",
+    "chief_examiner",
+    "exam_lead",
+    "clerk",
+    "internal_supervisor",
+    "external_supervisor",
+    "safety_officer",
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,16 @@ def _load(actor, code: str | None) -> Loaded:  # type: ignore[no-untyped-def]
     people = staffing.list_staff(actor)
     if code is None:
         return Loaded(None, people, [], [], [], [], [], [])
-    return Loaded(code, people, sitting_service.list_sessions(actor, code), staffing.staff_needs(actor, code),
-                  staffing.list_assignments(actor, code), staffing.arrangement_problems(actor, code),
-                  staffing.list_changes(actor, code), staffing.list_briefings(actor, code))
+    return Loaded(
+        code,
+        people,
+        sitting_service.list_sessions(actor, code),
+        staffing.staff_needs(actor, code),
+        staffing.list_assignments(actor, code),
+        staffing.arrangement_problems(actor, code),
+        staffing.list_changes(actor, code),
+        staffing.list_briefings(actor, code),
+    )
 
 
 def _names(text: str) -> list[str]:
@@ -76,9 +91,15 @@ def _names(text: str) -> list[str]:
 class StaffDialog(TaskDialog):
     """Add a person to the registry, or change one (``person`` given)."""
 
-    def __init__(self, actor, person: staffing.StaffView | None = None,  # type: ignore[no-untyped-def]
-                 parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("修改考务人员") if person else self.tr("添加考务人员"), self.tr("保存"), parent)
+    def __init__(
+        self,
+        actor,
+        person: staffing.StaffView | None = None,  # type: ignore[no-untyped-def]
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            self.tr("修改考务人员") if person else self.tr("添加考务人员"), self.tr("保存"), parent
+        )
         self.actor, self.person = actor, person
         self.name = QLineEdit()
         self.employer = QLineEdit()
@@ -109,7 +130,9 @@ class StaffDialog(TaskDialog):
         self.appointed = date_edit()
         self.valid_until = date_edit()
         self.valid_until.setDate(self.appointed.date().addYears(3).addDays(-1))
-        self.use_dates.toggled.connect(lambda on: (self.appointed.setEnabled(on), self.valid_until.setEnabled(on)))
+        self.use_dates.toggled.connect(
+            lambda on: (self.appointed.setEnabled(on), self.valid_until.setEnabled(on))
+        )
         self.active = QCheckBox(self.tr("在岗"))
         self.active.setChecked(True)
         self.form.addRow(self.tr("姓名 *"), self.name)
@@ -123,8 +146,12 @@ class StaffDialog(TaskDialog):
         self.form.addRow(self.tr("聘用日期"), self.appointed)
         self.form.addRow(self.tr("有效期至"), self.valid_until)
         self.form.addRow("", self.active)
-        note = QLabel(self.tr("考评员须登记证书编号、可考评的职业和等级及聘用有效期（3 年，002 第三十八条）；"
-                              "内部质量督导员须为本机构正式职工（002 第四十四条）。"))
+        note = QLabel(
+            self.tr(
+                "考评员须登记证书编号、可考评的职业和等级及聘用有效期（3 年，002 第三十八条）；"
+                "内部质量督导员须为本机构正式职工（002 第四十四条）。"
+            )
+        )
         note.setObjectName("Hint")
         note.setWordWrap(True)
         self.outer.addWidget(note)
@@ -151,10 +178,17 @@ class StaffDialog(TaskDialog):
     def item(self) -> StaffInput:
         dated = self.use_dates.isChecked()
         return StaffInput(
-            self.name.text(), tuple(k for k, c in self.roles.items() if c.isChecked()), self.employer.text().strip(),
-            self.internal.isChecked(), self.certificate.text().strip(), tuple(_names(self.occupations.text())),
-            self.max_level.value() or None, self.appointed.date().toPython() if dated else None,
-            self.valid_until.date().toPython() if dated else None, self.active.isChecked())
+            self.name.text(),
+            tuple(k for k, c in self.roles.items() if c.isChecked()),
+            self.employer.text().strip(),
+            self.internal.isChecked(),
+            self.certificate.text().strip(),
+            tuple(_names(self.occupations.text())),
+            self.max_level.value() or None,
+            self.appointed.date().toPython() if dated else None,
+            self.valid_until.date().toPython() if dated else None,
+            self.active.isChecked(),
+        )
 
     def work(self) -> Callable[[Progress], Any] | None:
         actor, item, person = self.actor, self.item(), self.person
@@ -166,10 +200,21 @@ class StaffDialog(TaskDialog):
 class AssignDialog(TaskDialog):
     """Give a person a duty in a session and room. After the lock it is a change: reason, supervisor."""
 
-    def __init__(self, actor, code: str, loaded: Loaded, session_id: int, room_id: int | None,  # type: ignore[no-untyped-def]
-                 locked: bool, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("调整考务人员（锁定后）") if locked else self.tr("安排考务人员"),
-                         self.tr("调整") if locked else self.tr("安排"), parent)
+    def __init__(
+        self,
+        actor,
+        code: str,
+        loaded: Loaded,
+        session_id: int,
+        room_id: int | None,  # type: ignore[no-untyped-def]
+        locked: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            self.tr("调整考务人员（锁定后）") if locked else self.tr("安排考务人员"),
+            self.tr("调整") if locked else self.tr("安排"),
+            parent,
+        )
         self.actor, self.code, self.locked = actor, code, locked
         self.session = QComboBox()
         for s in loaded.sessions:
@@ -199,7 +244,9 @@ class AssignDialog(TaskDialog):
         self.reason.setFixedHeight(70)
         if locked:
             self.form.addRow(self.tr("理由 *"), self.reason)
-            note = QLabel(self.tr("编排已锁定：调整须由主考/质量督导写明理由，记入审计日志（002 第二十一条）。"))
+            note = QLabel(
+                self.tr("编排已锁定：调整须由主考/质量督导写明理由，记入审计日志（002 第二十一条）。")
+            )
             note.setObjectName("Hint")
             note.setWordWrap(True)
             self.outer.addWidget(note)
@@ -207,8 +254,12 @@ class AssignDialog(TaskDialog):
         self.resize(500, 320 if locked else 240)
 
     def work(self) -> Callable[[Progress], Any] | None:
-        sid, person, duty, room = (self.session.currentData(), self.person.currentData(), self.duty.currentData(),
-                                   self.room.currentData())
+        sid, person, duty, room = (
+            self.session.currentData(),
+            self.person.currentData(),
+            self.duty.currentData(),
+            self.room.currentData(),
+        )
         if sid is None or person is None:
             self.show_message(self.tr("请选择场次和人员。"))
             return None
@@ -220,17 +271,29 @@ class AssignDialog(TaskDialog):
 
 
 class RemoveAfterLockDialog(TaskDialog):
-    def __init__(self, actor, code: str, assignment: staffing.AssignmentView,  # type: ignore[no-untyped-def]
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actor,
+        code: str,
+        assignment: staffing.AssignmentView,  # type: ignore[no-untyped-def]
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(self.tr("取消考务安排（锁定后）"), self.tr("取消安排"), parent)
         self.actor, self.code, self.assignment = actor, code, assignment
-        self.form.addRow(self.tr("安排"), QLabel(f"{assignment.name} {assignment.session} {assignment.room_name} "
-                                               f"{self.tr(assignment.duty_label)}"))
+        self.form.addRow(
+            self.tr("安排"),
+            QLabel(
+                f"{assignment.name} {assignment.session} {assignment.room_name} "
+                f"{self.tr(assignment.duty_label)}"
+            ),
+        )
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(self.tr("写明理由，例如：监考员张某因病不能到场"))
         self.reason.setFixedHeight(70)
         self.form.addRow(self.tr("理由 *"), self.reason)
-        note = QLabel(self.tr("取消后该考场仍须满足配比，否则不会改动；需要换人时请用“调整（锁定后）…”先增加再取消。"))
+        note = QLabel(
+            self.tr("取消后该考场仍须满足配比，否则不会改动；需要换人时请用“调整（锁定后）…”先增加再取消。")
+        )
         note.setObjectName("Hint")
         note.setWordWrap(True)
         self.outer.addWidget(note)
@@ -238,7 +301,12 @@ class RemoveAfterLockDialog(TaskDialog):
         self.resize(480, 240)
 
     def work(self) -> Callable[[Progress], Any] | None:
-        actor, code, aid, reason = self.actor, self.code, self.assignment.id, self.reason.toPlainText().strip()
+        actor, code, aid, reason = (
+            self.actor,
+            self.code,
+            self.assignment.id,
+            self.reason.toPlainText().strip(),
+        )
         return lambda _p: staffing.change_staff(actor, code, reason, remove=aid)
 
 
@@ -252,9 +320,10 @@ class BriefingDialog(TaskDialog):
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.held_at.setCalendarPopup(True)
         first = min((s.starts_at for s in loaded.sessions), default=None)
-        moment = (first.astimezone(CHINA_TZ).replace(tzinfo=None) if first else datetime.now())
-        self.held_at.setDateTime(QDateTime(moment.replace(hour=15, minute=0, second=0, microsecond=0))
-                                 .addDays(-1 if first else 0))
+        moment = first.astimezone(CHINA_TZ).replace(tzinfo=None) if first else datetime.now()
+        self.held_at.setDateTime(
+            QDateTime(moment.replace(hour=15, minute=0, second=0, microsecond=0)).addDays(-1 if first else 0)
+        )
         self.place = QLineEdit()
         self.place.setPlaceholderText(self.tr("例如 考务办公室"))
         self.attendees = QListWidget()
@@ -262,7 +331,9 @@ class BriefingDialog(TaskDialog):
         for p in loaded.staff:
             if not (p.active or p.id in assigned):
                 continue
-            item = QListWidgetItem(f"{p.name}（{p.roles_label}）" + (self.tr("  已安排") if p.id in assigned else ""))
+            item = QListWidgetItem(
+                f"{p.name}（{p.roles_label}）" + (self.tr("  已安排") if p.id in assigned else "")
+            )
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if p.id in assigned else Qt.CheckState.Unchecked)
@@ -278,8 +349,11 @@ class BriefingDialog(TaskDialog):
         self.resize(520, 480)
 
     def work(self) -> Callable[[Progress], Any] | None:
-        ids = [self.attendees.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.attendees.count())
-               if self.attendees.item(i).checkState() == Qt.CheckState.Checked]
+        ids = [
+            self.attendees.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.attendees.count())
+            if self.attendees.item(i).checkState() == Qt.CheckState.Checked
+        ]
         at = self.held_at.dateTime().toPython().replace(tzinfo=CHINA_TZ, second=0, microsecond=0)
         actor, code, place, notes = self.actor, self.code, self.place.text(), self.notes.toPlainText()
         return lambda _p: staffing.record_briefing(actor, code, at, place, ids, notes)
@@ -324,17 +398,35 @@ class StaffPage(WorkPage):
         self.staff = TableView(
             [
                 Column(self.tr("姓名"), lambda p: p.name, width=80, color=red),
-                Column(self.tr("岗位"), lambda p: "、".join(self.tr(STAFF_ROLES.get(r, r)) for r in p.roles),
-                       width=150, color=red),
-                Column(self.tr("工作单位"), lambda p: p.employer + ("" if p.internal else self.tr("（外聘）")),
-                       width=130, color=red),
+                Column(
+                    self.tr("岗位"),
+                    lambda p: "、".join(self.tr(STAFF_ROLES.get(r, r)) for r in p.roles),
+                    width=150,
+                    color=red,
+                ),
+                Column(
+                    self.tr("工作单位"),
+                    lambda p: p.employer + ("" if p.internal else self.tr("（外聘）")),
+                    width=130,
+                    color=red,
+                ),
                 Column(self.tr("证书编号"), lambda p: p.certificate_number, width=110, color=red),
-                Column(self.tr("可考评职业"), lambda p: "、".join(occupation_name(o) for o in p.occupations),
-                       width=150, color=red),
-                Column(self.tr("最高等级"), lambda p: self.tr("%1 级").replace("%1", str(p.max_level))
-                       if p.max_level else "", width=64, color=red),
+                Column(
+                    self.tr("可考评职业"),
+                    lambda p: "、".join(occupation_name(o) for o in p.occupations),
+                    width=150,
+                    color=red,
+                ),
+                Column(
+                    self.tr("最高等级"),
+                    lambda p: self.tr("%1 级").replace("%1", str(p.max_level)) if p.max_level else "",
+                    width=76,
+                    color=red,
+                ),
                 Column(self.tr("有效期至"), lambda p: p.valid_until, width=90, color=red),
-                Column(self.tr("状态"), lambda p: self.tr("在岗") if p.active else self.tr("停用"), color=red),
+                Column(
+                    self.tr("状态"), lambda p: self.tr("在岗") if p.active else self.tr("停用"), color=red
+                ),
             ],
             empty_text=self.tr("尚未登记考务人员。"),
             placeholder=self.tr("按姓名、岗位、证书编号筛选（Ctrl+F）"),
@@ -359,14 +451,27 @@ class StaffPage(WorkPage):
 
         self.needs = TableView(
             [
-                Column(self.tr("考场"), lambda n: n.room_name, width=110, color=short),
+                Column(self.tr("考场"), lambda n: n.room_name, width=170, color=short),
                 Column(self.tr("考生"), lambda n: n.candidates, width=50, align=RIGHT, color=short),
-                Column(self.tr("岗位"), lambda n: self.tr(STAFF_ROLES.get(n.duty, n.duty)), width=70, color=short),
+                Column(
+                    self.tr("岗位"), lambda n: self.tr(STAFF_ROLES.get(n.duty, n.duty)), width=70, color=short
+                ),
                 Column(self.tr("需要"), lambda n: n.needed, width=50, align=RIGHT, color=short),
                 Column(self.tr("已安排"), lambda n: n.have, width=56, align=RIGHT, color=short),
-                Column(self.tr("状态"), lambda n: self.tr("符合") if n.satisfied else
-                       (self.tr("缺 %1 人").replace("%1", str(n.needed - n.have)) if n.have < n.needed
-                        else self.tr("须为奇数")), width=70, color=short),
+                Column(
+                    self.tr("状态"),
+                    lambda n: (
+                        self.tr("符合")
+                        if n.satisfied
+                        else (
+                            self.tr("缺 %1 人").replace("%1", str(n.needed - n.have))
+                            if n.have < n.needed
+                            else self.tr("须为奇数")
+                        )
+                    ),
+                    width=70,
+                    color=short,
+                ),
                 Column(self.tr("配比依据"), lambda n: n.rule_text, color=short),
             ],
             empty_text=self.tr("本场次尚未编排座位，编排后这里显示各考场需要的监考员和考评员。"),
@@ -385,7 +490,7 @@ class StaffPage(WorkPage):
             bottom.header.addWidget(b)
         self.assignments = TableView(
             [
-                Column(self.tr("考场"), lambda a: a.room_name or self.tr("（不分考场）"), width=120),
+                Column(self.tr("考场"), lambda a: a.room_name or self.tr("（不分考场）"), width=170),
                 Column(self.tr("岗位"), lambda a: self.tr(a.duty_label), width=110),
                 Column(self.tr("姓名"), lambda a: a.name, width=90),
                 Column(self.tr("场次"), lambda a: a.session),
@@ -403,18 +508,27 @@ class StaffPage(WorkPage):
         splitter = QSplitter(Qt.Orientation.Vertical)
         card = Card(self.tr("阻碍锁定的问题"))
         self.problems = TableView(
-            [Column(self.tr("依据"), lambda p: p.rule, width=90, color=lambda _p: RED),
-             Column(self.tr("问题"), lambda p: p.message, color=lambda _p: RED)],
-            empty_text=self.tr("没有阻碍锁定的问题。"), search=False)
+            [
+                Column(self.tr("依据"), lambda p: p.rule, width=90, color=lambda _p: RED),
+                Column(self.tr("问题"), lambda p: p.message, color=lambda _p: RED),
+            ],
+            empty_text=self.tr("没有阻碍锁定的问题。"),
+            search=False,
+        )
         card.body.addWidget(self.problems, 1)
         splitter.addWidget(card)
-        changes = Card(self.tr("锁定后的调整记录（002 第二十一条）"))
+        changes = Card(self.tr("锁定后的调整记录：考务人员和座位（002 第二十一条）"))
         self.changes = TableView(
-            [Column(self.tr("时间"), lambda c: beijing(c.at), width=130),
-             Column(self.tr("调整"), lambda c: c.description, width=330),
-             Column(self.tr("理由"), lambda c: c.reason, width=200),
-             Column(self.tr("批准人"), lambda c: c.approved_by)],
-            empty_text=self.tr("没有调整记录。"), search=False)
+            [
+                Column(self.tr("时间"), lambda c: beijing(c.at), width=130),
+                Column(self.tr("类别"), lambda c: self.tr(c.kind_label), width=72),
+                Column(self.tr("调整"), lambda c: c.description, width=330),
+                Column(self.tr("理由"), lambda c: c.reason, width=200),
+                Column(self.tr("批准人"), lambda c: c.approved_by),
+            ],
+            empty_text=self.tr("没有调整记录。"),
+            search=False,
+        )
         changes.body.addWidget(self.changes, 1)
         splitter.addWidget(changes)
         return splitter
@@ -426,13 +540,21 @@ class StaffPage(WorkPage):
         self.briefing_button.setVisible(self.can_manage)
         card.header.addWidget(self.briefing_button)
         self.briefings = TableView(
-            [Column(self.tr("时间"), lambda b: beijing(b.held_at), width=130),
-             Column(self.tr("地点"), lambda b: b.place, width=120),
-             Column(self.tr("到会"), lambda b: "、".join(b.attendees), width=300),
-             Column(self.tr("未到"), lambda b: "、".join(b.absent), width=120,
-                    color=lambda b: RED if b.absent else None),
-             Column(self.tr("内容"), lambda b: b.notes)],
-            empty_text=self.tr("尚未登记考务会。考试结束前须有考务会记录。"), search=False)
+            [
+                Column(self.tr("时间"), lambda b: beijing(b.held_at), width=130),
+                Column(self.tr("地点"), lambda b: b.place, width=120),
+                Column(self.tr("到会"), lambda b: "、".join(b.attendees), width=300),
+                Column(
+                    self.tr("未到"),
+                    lambda b: "、".join(b.absent),
+                    width=120,
+                    color=lambda b: RED if b.absent else None,
+                ),
+                Column(self.tr("内容"), lambda b: b.notes),
+            ],
+            empty_text=self.tr("尚未登记考务会。考试结束前须有考务会记录。"),
+            search=False,
+        )
         card.body.addWidget(self.briefings, 1)
         return card
 
@@ -451,11 +573,18 @@ class StaffPage(WorkPage):
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次；可以先登记考务人员名册。"), "info")
         elif self.locked:
-            self.set_status(self.tr("考务人员安排已随考场编排锁定。调整须由主考/质量督导写明理由（002 第二十一条）。"), "info")
+            self.set_status(
+                self.tr("考务人员安排已随考场编排锁定。调整须由主考/质量督导写明理由（002 第二十一条）。"),
+                "info",
+            )
         else:
             short = sum(1 for n in loaded.needs if not n.satisfied)
-            self.set_status(self.tr("%1 个考场的考务人员不足或不符合配比（红色）。").replace("%1", str(short))
-                            if short else "", "warn")
+            self.set_status(
+                self.tr("%1 个考场的考务人员不足或不符合配比（红色）。").replace("%1", str(short))
+                if short
+                else "",
+                "warn",
+            )
         current = self.session.currentData()
         self.session.blockSignals(True)
         self.session.clear()
@@ -468,8 +597,12 @@ class StaffPage(WorkPage):
         self.problems.set_rows(loaded.problems)
         self.changes.set_rows(loaded.changes)
         self.briefings.set_rows(loaded.briefings)
-        self.tabs.setTabText(2, self.tr("问题与调整记录（%1）").replace("%1", str(len(loaded.problems)))
-                             if loaded.problems else self.tr("问题与调整记录"))
+        self.tabs.setTabText(
+            2,
+            self.tr("问题与调整记录（%1）").replace("%1", str(len(loaded.problems)))
+            if loaded.problems
+            else self.tr("问题与调整记录"),
+        )
         self._update_buttons()
 
     def _show_session(self) -> None:
@@ -480,54 +613,106 @@ class StaffPage(WorkPage):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        has = self.loaded is not None and self.loaded.code is not None and self.session.currentData() is not None
-        may = self.can_lock if self.locked else self.can_manage
-        self.assign_button.setEnabled(has and may)
+        has = (
+            self.loaded is not None
+            and self.loaded.code is not None
+            and self.session.currentData() is not None
+        )
+        state = str(self.ctx.sitting.state) if self.ctx.sitting is not None else None
+        if self.locked:
+            block = arrangement_block(state, after_lock=True)
+            if not block and not self.can_lock:
+                block = self.tr("编排已锁定：调整须由主考/质量督导操作并写明理由（002 第二十一条）")
+            tip = self.tr("编排已锁定：调整须由主考/质量督导写明理由，记入调整记录（002 第二十一条）")
+        else:
+            block = arrangement_block(state)
+            if not block and not self.can_manage:
+                block = self.tr("安排考务人员须由考务人员操作")
+            tip = ""
         self.assign_button.setText(self.tr("调整（锁定后）…") if self.locked else self.tr("安排…"))
-        self.unassign_button.setEnabled(has and may and len(self.assignments.selected_rows()) == 1)
+        self.unassign_button.setText(self.tr("取消安排（锁定后）…") if self.locked else self.tr("取消安排"))
+        gate(self.assign_button, block, ready=has, tip=tip)
+        gate(
+            self.unassign_button,
+            block,
+            ready=has and len(self.assignments.selected_rows()) == 1,
+            tip=tip or self.tr("选择一项安排后取消"),
+        )
         self.edit_button.setEnabled(len(self.staff.selected_rows()) == 1)
-        self.briefing_button.setEnabled(self.loaded is not None and self.loaded.code is not None)
-        tip = self.tr("编排已锁定：调整须由主考/质量督导写明理由") if self.locked else ""
-        self.assign_button.setToolTip(tip)
-        self.unassign_button.setToolTip(tip)
+        briefing_block = ""
+        if state is None or state in BEFORE_CLOSE:
+            briefing_block = self.tr("报名截止、考务人员确定后才能登记考务会（002 第二十三条）")
+        elif state not in BRIEFING_STATES:
+            briefing_block = self.tr("考试已举行：考务会记录已不能再补登")
+        gate(
+            self.briefing_button,
+            briefing_block,
+            ready=self.loaded is not None and self.loaded.code is not None,
+            tip=self.tr("登记认定实施前召开的考务会及到会人员（002 第二十三条）"),
+        )
 
     # --- actions ---------------------------------------------------------------------------------------
     def edit_person(self, person: staffing.StaffView | None) -> None:
         if self.can_manage:
-            self.open_dialog(StaffDialog(self.ctx.actor, person, self),
-                             lambda v: self.changed(self.tr("已保存考务人员 %1。").replace("%1", v.name)))
+            self.open_dialog(
+                StaffDialog(self.ctx.actor, person, self),
+                lambda v: self.changed(self.tr("已保存考务人员 %1。").replace("%1", v.name)),
+            )
 
     def assign(self) -> None:
-        if self.loaded is None or self.code is None:
+        if self.loaded is None or self.code is None or not self.assign_button.isEnabled():
             return
         need = self.needs.current_row()
-        dialog = AssignDialog(self.ctx.actor, self.code, self.loaded, self.session.currentData(),
-                              need.room_id if need else None, self.locked, self)
+        dialog = AssignDialog(
+            self.ctx.actor,
+            self.code,
+            self.loaded,
+            self.session.currentData(),
+            need.room_id if need else None,
+            self.locked,
+            self,
+        )
         if need is not None:
             dialog.duty.setCurrentIndex(max(0, dialog.duty.findData(need.duty)))
         self.open_dialog(dialog, lambda _v: self.changed(self.tr("考务人员安排已保存，记入审计日志。")))
 
     def unassign(self) -> None:
         chosen = self.assignments.selected_rows()
-        if len(chosen) != 1 or self.code is None:
+        if len(chosen) != 1 or self.code is None or not self.unassign_button.isEnabled():
             return
         a = chosen[0]
         if self.locked:
-            self.open_dialog(RemoveAfterLockDialog(self.ctx.actor, self.code, a, self),
-                             lambda _v: self.changed(self.tr("已取消 %1 的安排，调整记录已保存。").replace("%1", a.name)))
+            self.open_dialog(
+                RemoveAfterLockDialog(self.ctx.actor, self.code, a, self),
+                lambda _v: self.changed(self.tr("已取消 %1 的安排，调整记录已保存。").replace("%1", a.name)),
+            )
             return
         from ui.tasks import run_task
 
         actor = self.ctx.actor
-        run_task(self, lambda _p: staffing.unassign_staff(actor, a.id), title=self.tr("取消安排"),
-                 on_done=lambda _r: self.changed(self.tr("已取消 %1 的%2安排。").replace("%1", a.name)
-                                                 .replace("%2", self.tr(a.duty_label))),
-                 on_error=self.refused)
+        run_task(
+            self,
+            lambda _p: staffing.unassign_staff(actor, a.id),
+            title=self.tr("取消安排"),
+            on_done=lambda _r: self.changed(
+                self.tr("已取消 %1 的%2安排。").replace("%1", a.name).replace("%2", self.tr(a.duty_label))
+            ),
+            on_error=self.refused,
+        )
 
     def record_briefing(self) -> None:
-        if self.loaded is None or self.code is None or not self.can_manage:
+        if (
+            self.loaded is None
+            or self.code is None
+            or not self.can_manage
+            or not self.briefing_button.isEnabled()
+        ):
             return
-        self.open_dialog(BriefingDialog(self.ctx.actor, self.code, self.loaded, self),
-                         lambda v: self.changed(self.tr("已登记考务会：到会 %1 人%2。").replace("%1", str(len(v.attendees)))
-                                                .replace("%2", self.tr("，未到 %1 人").replace("%1", str(len(v.absent)))
-                                                         if v.absent else "")))
+        self.open_dialog(
+            BriefingDialog(self.ctx.actor, self.code, self.loaded, self),
+            lambda v: self.changed(
+                self.tr("已登记考务会：到会 %1 人%2。")
+                .replace("%1", str(len(v.attendees)))
+                .replace("%2", self.tr("，未到 %1 人").replace("%1", str(len(v.absent))) if v.absent else "")
+            ),
+        )
