@@ -103,16 +103,41 @@ def _as_list(rooms: RoomSheet | Sequence[RoomSheet]) -> list[RoomSheet]:
     return [rooms] if isinstance(rooms, RoomSheet) else list(rooms)
 
 
-def _build(path: Path, story: list[Flowable], *, title: str, author: str, footer: str, pagesize=A4) -> None:
-    register_pdf_fonts()
+_SIGN_IN_TAIL = 2  # candidates kept on the page of the sign-in sheet's signatures
 
-    def on_page(canvas, doc) -> None:
+
+class _RoomLabel(Flowable):
+    """Invisible: names the room whose rows follow, for the footer of every page they fill."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._jlexam_room = self.text  # read by _Doc.afterPage when the page is finished
+
+
+class _Doc(SimpleDocTemplate):
+    """Draws the footer when a page is finished, so a page that continues a room's list names that room."""
+
+    footer = ""
+
+    def afterPage(self) -> None:
+        canvas = self.canv
+        room = getattr(canvas, "_jlexam_room", "")
+        text = f"{self.footer}　{room}　第 {self.page} 页" if room else f"{self.footer}　第 {self.page} 页"
         canvas.saveState()
-        draw_text(canvas, pagesize[0] / 2, 9 * mm, f"{footer}　第 {doc.page} 页", BODY, 8, align="center")
+        draw_text(canvas, self.pagesize[0] / 2, 9 * mm, text, BODY, 8, align="center")
         canvas.restoreState()
 
+
+def _build(path: Path, story: list[Flowable], *, title: str, author: str, footer: str, pagesize=A4) -> None:
+    register_pdf_fonts()
     with atomic_path(Path(path)) as partial:
-        doc = SimpleDocTemplate(
+        doc = _Doc(
             str(partial),
             pagesize=pagesize,
             leftMargin=15 * mm,
@@ -123,7 +148,8 @@ def _build(path: Path, story: list[Flowable], *, title: str, author: str, footer
             author=author,
             creator="jlexam",
         )
-        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+        doc.footer = footer
+        doc.build(story)
 
 
 def _table(
@@ -133,24 +159,28 @@ def _table(
     header: bool = True,
     font_size: float = 9.5,
     row_heights: Sequence[float] | None = None,
+    continued: bool = False,
 ) -> Table:
     """A ruled table; with ``header`` the first row is a grey head and short cells are centred (a list),
-    without it every cell is left-aligned (a form of label and value pairs)."""
+    without it every cell is left-aligned (a form of label and value pairs). ``continued``: more rows of a
+    list whose head came in the table above (drawn flush under it)."""
     st = styles()
     cell = ParagraphStyle("rc", parent=st["cell"], fontSize=font_size, leading=font_size * 1.35)
     head = ParagraphStyle("rch", parent=st["cell_head"], fontSize=font_size, leading=font_size * 1.35)
     centre = ParagraphStyle("rcc", parent=cell, alignment=TA_CENTER)
     data = []
     for i, row in enumerate(rows):
+        first = header and i == 0 and not continued
         data.append(
             [
-                para(v, head if header and i == 0 else centre if header and len(v) <= 12 else cell)
+                para(v, head if first else centre if header and len(v) <= 12 else cell)
                 if isinstance(v, str)
                 else v
                 for v in row
             ]
         )
-    table = Table(data, colWidths=list(widths), rowHeights=row_heights, repeatRows=1 if header else 0)
+    repeat = 1 if header and not continued else 0
+    table = Table(data, colWidths=list(widths), rowHeights=row_heights, repeatRows=repeat)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -158,7 +188,8 @@ def _table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), _GREY))
+        if not continued:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), _GREY))
     else:  # label, value, label, value
         commands += [("BACKGROUND", (i, 0), (i, -1), _GREY) for i in range(0, len(widths), 2)]
     table.setStyle(TableStyle(commands))
@@ -382,14 +413,24 @@ def render_sign_in_sheet(rooms: RoomSheet | Sequence[RoomSheet], path: Path | st
                 ]
             )
         widths = [15 * mm, 25 * mm, 24 * mm, 37 * mm, 16 * mm, 41 * mm, 22 * mm]
-        table = _table(rows, widths, row_heights=[8 * mm] + [15.5 * mm] * (len(rows) - 1))
-        table.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5),
-                                   ("ALIGN", (4, 1), (4, -1), "CENTER")]))  # fmt: skip
-        story.append(table)
-        story.append(Spacer(1, 4 * mm))
+        # The last candidates go on the page of the invigilators' signatures, never the signatures alone.
+        tail = min(_SIGN_IN_TAIL, len(rows) - 1)
+        body, last = rows[: len(rows) - tail], rows[len(rows) - tail :]
+        tables = [_table(body, widths, row_heights=[8 * mm] + [15.5 * mm] * (len(body) - 1))]
+        if last:
+            tables.append(_table(last, widths, row_heights=[15.5 * mm] * len(last), continued=True))
+        for i, table in enumerate(tables):
+            first = 1 if i == 0 else 0
+            table.setStyle(TableStyle([("TOPPADDING", (0, first), (-1, -1), 1.5),
+                                       ("BOTTOMPADDING", (0, first), (-1, -1), 1.5),
+                                       ("ALIGN", (4, first), (4, -1), "CENTER")]))  # fmt: skip
+        story.append(_RoomLabel(f"{sheet.room_name}（{sheet.part}）"))
+        story.append(tables[0])
         story.append(
             KeepTogether(
                 [
+                    *tables[1:],
+                    Spacer(1, 4 * mm),
                     para(
                         "实到 ______ 人，缺考 ______ 人。考生须本人签名；缺考者由监考员在备注栏注明“缺考”。",
                         st["plain"],

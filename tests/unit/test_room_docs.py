@@ -161,3 +161,21 @@ def test_single_room_is_accepted(sheets, tmp_path) -> None:
     path = tmp_path / "one.pdf"
     render_door_list(rooms[1], path)
     assert rooms[1].room_name in _text(path)
+
+
+def test_sign_in_sheet_names_the_room_on_every_page_and_keeps_rows_with_the_signatures(
+    sheets, tmp_path
+) -> None:
+    rooms, _ = sheets
+    path = tmp_path / "sign_in.pdf"
+    render_sign_in_sheet(rooms, path)
+    doc = pdfium.PdfDocument(str(path))
+    pages = [page.get_textpage().get_text_range() for page in doc]
+    doc.close()
+    assert len(pages) > len(rooms)  # some room runs over a page: its continuation must say which room
+    for text in pages:
+        named = [r for r in rooms if r.room_name in text]
+        assert len(named) == 1, text[-200:]
+        if "监考员签名" in text:  # the signatures never stand alone on a page
+            tickets = [c.ticket_number for c in named[0].candidates]
+            assert sum(t in text for t in tickets) >= 2
