@@ -12,13 +12,17 @@ from jlexam.services.base import Actor
 PACKAGE = "archive-package.zip"
 OVERSIGHT_PDF = "oversight-report.pdf"
 OVERSIGHT_XLSX = "oversight-report.xlsx"
-OWN_FILES = (PACKAGE, OVERSIGHT_PDF, OVERSIGHT_XLSX)  # for the demo's list of its own files
+TERMINATION_PDF = "termination-report.pdf"
+TERMINATION_XLSX = "termination-report.xlsx"
+# for the demo's list of its own files
+OWN_FILES = (PACKAGE, OVERSIGHT_PDF, OVERSIGHT_XLSX, TERMINATION_PDF, TERMINATION_XLSX)
 PAPER_LOCATION = "档案室 1 号档案柜第 2 层（演示）"
 
 
 def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
     """Register the platform's receipt for each exported batch, mark the sitting reported, archive it, write
-    and verify the signed archive package, and write the oversight report as PDF and xlsx."""
+    and verify the signed archive package, and write the oversight report and the termination report (what an
+    institution ending its filing owes, 001 §12-13) as PDF and xlsx."""
     out = Path(out)
     clerk, supervisor, admin = actors["shujuyuan"], actors["zhukao"], actors["admin"]
     today = archives.today()
@@ -34,4 +38,6 @@ def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
         raise JlexamError("演示档案包校验失败：" + "；".join(report.problems))
     pdf, xlsx = out / OVERSIGHT_PDF, out / OVERSIGHT_XLSX
     reports.write_oversight(admin, pdf, xlsx)
-    return [package, pdf, xlsx]
+    end_pdf, end_xlsx = out / TERMINATION_PDF, out / TERMINATION_XLSX
+    reports.write_termination(supervisor, end_pdf, end_xlsx)
+    return [package, pdf, xlsx, end_pdf, end_xlsx]

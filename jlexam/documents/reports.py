@@ -74,7 +74,7 @@ def render_report_pdf(doc: ReportDocument, path: Path) -> None:
         para(doc.institution, st["signature"]),
         para(f"{doc.generated_on:%Y年%m月%d日}", st["signature"]),
     ]
-    footer = doc.footer or doc.title
+    footer = _footer(doc)
     with atomic_path(Path(path)) as partial:
         template = SimpleDocTemplate(
             str(partial),
@@ -89,6 +89,12 @@ def render_report_pdf(doc: ReportDocument, path: Path) -> None:
         )
         on_page = _landscape_footer(footer)
         template.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+
+def _footer(doc: ReportDocument) -> str:
+    """Every page of a report with personal data says so, not only the first (002 §31)."""
+    text = doc.footer or doc.title
+    return f"{text}　内部资料　含个人信息　注意保密" if doc.confidential else text
 
 
 def _landscape_footer(text: str):  # type: ignore[no-untyped-def]
@@ -170,7 +176,7 @@ def write_report_xlsx(doc: ReportDocument, path: Path) -> None:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.oddFooter.center.text = f"{doc.footer or doc.title}　第 &P 页 共 &N 页"
+        sheet.oddFooter.center.text = f"{_footer(doc)}　第 &P 页 共 &N 页"
     book.properties.title = doc.title
     book.properties.creator = "jlexam"
     with atomic_path(Path(path)) as partial:

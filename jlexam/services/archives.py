@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jlexam.domain.china_time import china_date, china_time
+from jlexam.domain.custody import EventKind
 from jlexam.domain.levels import SkillLevel
 from jlexam.domain.retention import (
     Medium,
@@ -39,6 +40,7 @@ from jlexam.domain.retention import (
     retention_years,
 )
 from jlexam.domain.sitting_state import SittingState
+from jlexam.domain.stock_ledger import EntryKind
 from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.exchange.archive_package import (
     INDEX,
@@ -48,8 +50,18 @@ from jlexam.exchange.archive_package import (
     safe_name,
 )
 from jlexam.security.roles import Role
-from jlexam.services.base import Actor, UnitOfWork, query, require, use_case, utcnow
+from jlexam.services.base import (
+    DESTRUCTION,
+    Actor,
+    UnitOfWork,
+    check_retention,
+    query,
+    require,
+    use_case,
+    utcnow,
+)
 from jlexam.services.sittings import get_sitting
+from jlexam.services.staffing import STAFF_ROLES
 from jlexam.store.models import (
     Application,
     ApplicationEvidence,
@@ -62,6 +74,7 @@ from jlexam.store.models import (
     CustodyEvent,
     ExamSession,
     Institution,
+    MarkerAssignment,
     Objection,
     Occupation,
     PaperPacket,
@@ -211,6 +224,7 @@ def _specs(s: Session, sitting: Sitting) -> list[_Spec]:
     n_apps = _count(s, select(Application.id).where(Application.sitting_id == sitting.id))
     n_seats = _count(s, select(SeatAssignment.id).where(SeatAssignment.session_id.in_(sessions)))
     n_staff = _count(s, select(StaffAssignment.id).where(StaffAssignment.session_id.in_(sessions)))
+    n_staff += _count(s, select(MarkerAssignment.id).where(MarkerAssignment.session_id.in_(sessions)))
     n_changes = _count(s, select(StaffChange.id).where(StaffChange.sitting_id == sitting.id))
     n_brief = _count(s, select(Briefing.id).where(Briefing.sitting_id == sitting.id))
     packets = select(PaperPacket.id).where(PaperPacket.sitting_id == sitting.id)
@@ -451,31 +465,34 @@ def list_archives(s: Session, actor: Actor) -> list[ArchiveView]:
     return [_archive_view(s, sitting, archive, day) for sitting, archive in rows]
 
 
-def ensure_deletable(s: Session, sitting_id: int, what: str) -> None:
-    """For any service that deletes a sitting's records: refuse while the sitting is unarchived or in retention.
+@dataclass(frozen=True)
+class SittingArchiveStatus:
+    """Where a sitting stands on the way to its archive, for the archive page."""
 
-    A sitting not yet archived has not even begun its retention period, so its records are kept too (002 §36).
+    code: str
+    name: str
+    state: str
+    state_label: str
+    report_blockers: tuple[str, ...]  # why it cannot be marked reported yet (certified sittings only)
+    archived: bool
+
+
+@query("archive.view")
+def archive_status(s: Session, actor: Actor, sitting_code: str) -> SittingArchiveStatus:
+    sitting = get_sitting(s, sitting_code)
+    state = SittingState(sitting.state)
+    blockers = tuple(report_blockers(s, sitting)) if state is SittingState.CERTIFIED else ()
+    archived = s.scalar(select(SittingArchive.id).where(SittingArchive.sitting_id == sitting.id)) is not None
+    return SittingArchiveStatus(sitting.code, sitting.name, state.value, state.label, blockers, archived)
+
+
+def ensure_deletable(s: Session, sitting_id: int, what: str) -> None:
+    """Refuse, with the reason, a deletion of a sitting's records that the retention guard would refuse.
+
+    The guard itself (``jlexam.services.base``, on every session's flush and bulk delete) enforces this on every
+    delete path; this lets a service or window ask first and explain.
     """
-    sitting = s.get(Sitting, sitting_id)
-    if sitting is None:
-        return
-    archive = s.scalar(select(SittingArchive).where(SittingArchive.sitting_id == sitting_id))
-    day = today()
-    if archive is None:
-        if SittingState(sitting.state) in (SittingState.DRAFT, SittingState.OPEN):
-            return  # nothing has happened yet that must be kept
-        raise StateError(
-            f"{what}属于认定批次 {sitting.code} 的评价过程资料，须归档保管（002 第三十六条），不能删除。",
-            rule="002 §36",
-        )
-    live = [i for i in archive.items if i.destroyed_on is None and i.retain_until >= day]
-    if live:
-        last = max(i.retain_until for i in live)
-        raise StateError(
-            f"{what}属于认定批次 {sitting.code} 的档案，保管期至 {last:%Y-%m-%d}，保管期内任何人都不能删除"
-            "（002 第三十六条）。",
-            rule="002 §36",
-        )
+    check_retention(s, {sitting_id}, what)
 
 
 @use_case("archive.destroy")
@@ -511,6 +528,7 @@ def destroy_items(uow: UnitOfWork, sitting_code: str, seqs: Sequence[int], reaso
             is_admin=is_admin,
             reason=reason,
         )
+    s.info[DESTRUCTION] = (uow.actor.username, cleaned)  # the retention guard lets this destruction through
     for item in items:
         if item.reference.startswith("application_evidence:"):
             evidence = s.get(ApplicationEvidence, int(item.reference.split(":", 1)[1]))
@@ -547,6 +565,49 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# The records are for people reading the archive years later: stored codes are written in Chinese.
+CODE_LABELS = {
+    "male": "男",
+    "female": "女",
+    "eligible": "符合",
+    "ineligible": "不符合",
+    "pending": "待审核",
+    "approved": "通过",
+    "rejected": "不通过",
+    "passed": "合格",
+    "failed": "不合格",
+    "absent": "缺考",
+    "theory": "理论知识考试",
+    "practical": "操作技能考核",
+    "review": "综合评审",
+    "scan": "扫码",
+    "manual": "人工",
+    "misconduct": "违纪",
+    "incident": "突发事件",
+    "original": "首次发证",
+    "reissue": "补发",
+    "correction": "更正",
+    "valid": "有效",
+    "replaced": "已替换",
+    "voided": "已作废",
+    "exported": "已生成、待上报",
+    "uploaded": "已上报",
+    "acknowledged": "平台已确认",
+}
+
+
+def _zh(value: object) -> object:
+    """A stored code in Chinese (the code itself when it has no label)."""
+    return CODE_LABELS.get(value, value) if isinstance(value, str) else value
+
+
+def _label(enum, value: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
 def _level(value: int | None) -> str:
     return SkillLevel(value).written if value else ""
 
@@ -575,7 +636,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
 
     def part_of(session_id: int) -> str:
         x = sessions.get(session_id)
-        return f"{x.part} {china_time(x.starts_at):%Y-%m-%d %H:%M}" if x else str(session_id)
+        return f"{_zh(x.part)} {china_time(x.starts_at):%Y-%m-%d %H:%M}" if x else str(session_id)
 
     out: dict[str, bytes] = {}
     out["records/applications.csv"] = _csv_bytes(
@@ -610,7 +671,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 a.id,
                 c.name,
                 c.id_number_masked,
-                c.sex,
+                _zh(c.sex),
                 c.education,
                 c.employer,
                 c.major,
@@ -621,16 +682,16 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 _level(a.level),
                 a.years_in_occupation,
                 _level(a.prior_level),
-                a.eligibility,
+                _zh(a.eligibility),
                 a.eligibility_summary,
-                a.decision,
+                _zh(a.decision),
                 a.decision_reason,
                 a.decision_override,
                 a.decided_by,
                 a.decided_at,
                 f"{a.fee_cents / 100:.2f}",
                 a.fee_waived,
-                a.result,
+                _zh(a.result),
             )
             for a, c in apps.values()
         ],
@@ -665,7 +726,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             part_of(a.session_id),
             rooms.get(a.room_id or 0, ""),
             staff[a.staff_id].name,
-            a.duty,
+            STAFF_ROLES.get(a.duty, a.duty),
             staff[a.staff_id].certificate_number,
             a.assigned_at,
             "",
@@ -676,6 +737,23 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             .order_by(StaffAssignment.session_id, StaffAssignment.id)
         )
         if a.staff_id not in hidden
+    ]
+    staff_rows += [  # the markers chosen for each session (002 §25)
+        (
+            part_of(m.session_id),
+            rooms.get(m.room_id or 0, "全部考场"),
+            staff[m.staff_id].name,
+            "阅卷评分",
+            staff[m.staff_id].certificate_number,
+            m.assigned_at,
+            f"选配人 {m.assigned_by}",
+        )
+        for m in s.scalars(
+            select(MarkerAssignment)
+            .where(MarkerAssignment.session_id.in_(sessions_q))
+            .order_by(MarkerAssignment.session_id, MarkerAssignment.id)
+        )
+        if m.staff_id not in hidden
     ]
     staff_rows += [
         ("变更", "", c.description, "", "", c.at, f"{c.reason}（批准：{c.approved_by}）")
@@ -731,7 +809,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 packets[e.packet_id].paper_code,
                 packets[e.packet_id].paper_version,
                 e.seq,
-                e.kind,
+                _label(EventKind, e.kind),
                 e.at,
                 e.place,
                 e.from_place,
@@ -760,7 +838,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 c.application_id,
                 *who(c.application_id),
                 c.at,
-                c.method,
+                _zh(c.method),
                 c.reason,
                 c.recorded_by,
             )
@@ -773,7 +851,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             (
                 part_of(e.session_id),
                 rooms.get(e.room_id, ""),
-                e.kind,
+                _zh(e.kind),
                 e.application_id,
                 who(e.application_id)[0],
                 e.description,
@@ -791,7 +869,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             "录入",
             e.application_id,
             who(e.application_id)[0],
-            e.part,
+            _zh(e.part),
             e.round,
             e.mark,
             "",
@@ -812,7 +890,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             "锁定",
             x.application_id,
             who(x.application_id)[0],
-            x.part,
+            _zh(x.part),
             "",
             x.mark,
             f"核定人 {x.settled_by}" if x.settled_by else "",
@@ -827,7 +905,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
             "更正",
             by_score[c.score_id].application_id,
             who(by_score[c.score_id].application_id)[0],
-            by_score[c.score_id].part,
+            _zh(by_score[c.score_id].part),
             "",
             f"{c.old_mark} → {c.new_mark}",
             c.reason,
@@ -898,8 +976,8 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 c.work_type or "--",
                 _level(c.level),
                 c.issue_date,
-                c.kind,
-                c.status,
+                _zh(c.kind),
+                _zh(c.status),
                 next((x.number for x in certs if x.id == c.replaces_id), ""),
                 c.blank_serial,
                 c.reason,
@@ -912,7 +990,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
         ["类别", "时间", "保管人", "经手人", "起始编号", "终止编号", "原因", "盘点数", "登记人"],
         [
             (
-                e.kind,
+                _label(EntryKind, e.kind),
                 e.at,
                 e.custodian,
                 e.handler,
@@ -951,7 +1029,7 @@ def _records(s: Session, sitting: Sitting, archive: SittingArchive) -> dict[str,
                 b.earliest_issue,
                 b.deadline,
                 b.deadline_provisional,
-                b.status,
+                _zh(b.status),
                 b.receipt_number,
                 b.uploaded_on,
                 b.acknowledged_on,
@@ -1120,8 +1198,10 @@ def _package(uow: UnitOfWork, sitting_code: str, out: Path, folder: Path, genera
 __all__ = [
     "ArchiveItemView",
     "ArchiveView",
+    "SittingArchiveStatus",
     "archive_index",
     "archive_sitting",
+    "archive_status",
     "destroy_items",
     "ensure_deletable",
     "list_archives",

@@ -165,6 +165,7 @@ class OversightReport:
     star: list[StarFact] = field(default_factory=list)
     coverage: list[CoverageLine] | None = None  # universities only (003)
     unmapped_majors: list[str] = field(default_factory=list)
+    filing_state: str = ""  # valid, renewal_due, expired, missing
 
     @property
     def candidates(self) -> int:
@@ -495,6 +496,7 @@ def build_oversight(
         filing_message=status.message,
         last_sitting_on=last,
         last_sitting_message=last_message,
+        filing_state=status.state.value,
     )
     report.sittings = _sitting_lines(s, sittings)
     report.rates = _rates(s, sittings)
@@ -533,7 +535,8 @@ def oversight_document(r: OversightReport) -> ReportDocument:
             "一、机构与备案",
             (
                 f"机构：{r.institution}（{r.kind}），统一社会信用代码 {r.credit_code}。",
-                f"备案有效期至 {_d(r.filing_valid_until)}，续期申请日 {_d(r.renewal_due_on)}（001 第九条：期满前 3 个月）。{r.filing_message}",
+                f"备案有效期至 {_d(r.filing_valid_until)}，续期申请日 {_d(r.renewal_due_on)}（001 第九条：期满前 3 个月）。"
+                + ("" if r.filing_state == "valid" else r.filing_message),
                 r.last_sitting_message + "。",
                 f"统计范围：{period}；认定批次 {len(r.sittings)} 个，参评 {r.candidates} 人，实考 {r.sat} 人，合格 {r.passed} 人，"
                 f"合格率 {percent(r.passed, r.sat)}，发证 {r.certificates} 本。",
@@ -583,7 +586,7 @@ def oversight_document(r: OversightReport) -> ReportDocument:
         Section(
             "四、考场记录（缺考、违纪、突发事件）",
             (),
-            ("批次编号", "缺考", "违纪", "突发事件"),
+            ("批次编号", "缺考（人次，按场次计）", "违纪（起）", "突发事件（起）"),
             rows_of((x.sitting_code, x.absent, x.misconduct, x.incident) for x in r.incidents),
         ),
         Section(
@@ -850,7 +853,7 @@ def termination_document(r: TerminationReport) -> ReportDocument:
                 )
                 for c in r.certificates
             ),
-            (2.3, 0.9, 1.8, 1.4, 1.1, 1, 0.7, 2.6),
+            (2.0, 0.8, 1.65, 1.4, 1.15, 0.95, 0.55, 2.9),
         ),
         Section(
             "三、应退费用（未开考批次）",

@@ -5,7 +5,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text, update
 
 from jlexam.domain.idcard import build_id_number
 from jlexam.domain.retention import Medium, add_years
@@ -14,13 +14,24 @@ from jlexam.exchange.archive_package import INDEX, read_index, verify_package
 from jlexam.exchange.batch import MANIFEST
 from jlexam.security.roles import Role
 from jlexam.services import archives, certificates, eligibility, uploads
+from jlexam.services.base import UnitOfWork
 from jlexam.store.models import (
+    Application,
     ApplicationEvidence,
+    ArchiveItem,
     AuditEvent,
+    Candidate,
+    Certificate,
+    CustodyEvent,
     ExamSession,
+    Score,
+    ScoreEntry,
+    SeatAssignment,
     Sitting,
+    SittingArchive,
     StaffAssignment,
     StaffMember,
+    StockLedgerEntry,
 )
 from tests.services.test_certificates import final  # noqa: F401  (fixture)
 from tests.services.test_scoring_publicity import CODE, scored, team  # noqa: F401  (fixtures)
@@ -190,6 +201,11 @@ def test_package_verifies_like_a_batch_and_tampering_is_detected(db, archived, t
     } <= names
     assert any(n.startswith("evidence/") for n in names)
     rows = read_index(out)
+    with zipfile.ZipFile(out) as z:  # read years later by people: stored codes are written in Chinese
+        certs_csv = z.read("records/certificates.csv").decode("utf-8-sig")
+        apps_csv = z.read("records/applications.csv").decode("utf-8-sig")
+    assert "有效" in certs_csv and "首次发证" in certs_csv and ",valid," not in certs_csv
+    assert "通过" in apps_csv and ",approved," not in apps_csv
     assert {r["载体"] for r in rows} == {"纸质", "电子"} and all(r["保管期至"] for r in rows)
     assert archives.archive_index(sup, CODE).package_sha256 == info.sha256
     if OPENSSL:
@@ -251,3 +267,141 @@ def test_package_export_is_confidential_and_audited(db, archived, actor_for, tmp
 def test_package_of_an_unarchived_sitting_is_refused(db, reported, tmp_path):
     with pytest.raises(JlexamError, match="尚未归档"):
         archives.write_package(reported["supervisor"], CODE, tmp_path / "a.zip")
+
+
+# --- the retention guard: no delete path bypasses it (002 §36) ----------------------------------------------
+def _sitting_rows(s):  # type: ignore[no-untyped-def]
+    app = s.scalars(select(Application).order_by(Application.id)).first()
+    return [
+        app,
+        s.scalars(select(Score)).first(),
+        s.scalars(select(SeatAssignment)).first(),
+        s.scalars(select(CustodyEvent)).first(),
+        s.scalars(select(Certificate)).first(),
+        s.scalars(select(ApplicationEvidence)).first(),
+        s.scalars(select(ArchiveItem)).first(),
+        s.scalars(select(SittingArchive)).first(),
+        s.scalars(select(AuditEvent)).first(),
+        s.scalars(select(Candidate).where(Candidate.id == app.candidate_id)).first(),
+        s.scalars(select(Sitting).where(Sitting.code == CODE)).first(),
+    ]
+
+
+def _counts(db) -> dict[str, int]:
+    tables = (Application, Score, SeatAssignment, CustodyEvent, Certificate, ApplicationEvidence, ArchiveItem,
+              AuditEvent, Candidate, Sitting, StaffAssignment)  # fmt: skip
+    with db.reading() as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}
+
+
+def test_no_role_deletes_a_kept_record_through_a_use_case_session(db, archived, actor_for):
+    actors = [actor_for(*roles) for roles in ALL_ROLES]
+    before = _counts(db)
+    for actor in actors:
+        with db.transaction() as s:
+            rows = [r for r in _sitting_rows(s) if r is not None]
+        assert len(rows) >= 9  # the fixture holds no custody log nor seat plan
+        for row in rows:
+            with pytest.raises(StateError) as info, db.transaction() as s:
+                uow = UnitOfWork(session=s, actor=actor)  # what every use case is handed
+                uow.session.delete(uow.session.merge(row))
+                uow.session.flush()
+            assert info.value.rule == "002 §36" and "保管期内任何人都不能删除" in info.value.message
+    assert _counts(db) == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda: delete(Score).where(Score.part == "theory"),
+        lambda: delete(Application).where(Application.id > 0),
+        lambda: delete(ScoreEntry),
+        lambda: delete(ApplicationEvidence).where(ApplicationEvidence.id.in_(select(ApplicationEvidence.id))),
+        lambda: delete(ArchiveItem),
+        lambda: delete(AuditEvent),
+        lambda: delete(StockLedgerEntry),
+        lambda: text("DELETE FROM certificate"),
+        lambda: text('delete from "sitting"'),
+    ],
+)
+def test_bulk_and_raw_deletes_are_refused_within_retention(db, archived, actor_for, statement):
+    admin = actor_for(*Role)
+    before = _counts(db)
+    with pytest.raises(StateError, match="保管期内任何人都不能删除"), db.transaction() as s:
+        UnitOfWork(session=s, actor=admin).session.execute(statement())
+    assert _counts(db) == before
+
+
+def test_retention_cannot_be_shortened_nor_the_sitting_unarchived(db, archived):
+    with pytest.raises(StateError, match="不能缩短"), db.transaction() as s:
+        item = s.scalars(select(ArchiveItem)).first()
+        item.retain_until = date(2020, 1, 1)
+    with pytest.raises(StateError, match="不能更改"), db.transaction() as s:
+        s.scalars(select(SittingArchive)).one().electronic_years = 1
+    with pytest.raises(StateError, match="只能由系统管理员"), db.transaction() as s:
+        s.scalars(select(ArchiveItem)).first().destroyed_on = date(2026, 1, 1)
+    with pytest.raises(StateError, match="不能退回"), db.transaction() as s:
+        s.scalars(select(Sitting).where(Sitting.code == CODE)).one().state = "reported"
+    with pytest.raises(StateError, match="批量修改"), db.transaction() as s:
+        s.execute(update(ArchiveItem).values(retain_until=date(2020, 1, 1)))
+
+
+def test_after_retention_a_record_is_deleted_only_by_the_admins_destruction(
+    db, archived, actor_for, monkeypatch
+):
+    _, view = archived
+    later = datetime.combine(view.electronic_until + timedelta(days=1), datetime.min.time(), UTC)
+    monkeypatch.setattr(archives, "clock", lambda: later + timedelta(hours=4))
+    admin = actor_for(Role.ADMIN)
+    # a plain delete, even by an administrator, is not a destruction: no reason, no audit event
+    with pytest.raises(StateError, match="保管期已于") as info, db.transaction() as s:
+        s.execute(delete(ScoreEntry))
+    assert "写明原因" in info.value.message
+    with pytest.raises(StateError, match="保管期已于"), db.transaction() as s:
+        s.delete(s.scalars(select(ApplicationEvidence)).one())
+    before = _audit_count(db)
+    evidence = next(i for i in view.items if i.category == "evidence")
+    assert archives.destroy_items(admin, CODE, [evidence.seq], "电子档案保管期满，经主任批准删除") == 1
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(ApplicationEvidence)) == 0
+        event = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert _audit_count(db) == before + 1
+    assert (
+        event.action == "archive.destroy"
+        and event.username == admin.username
+        and "经主任批准" in event.summary
+    )
+
+
+def test_working_changes_of_an_unarchived_sitting_are_not_affected(db, final, actor_for):  # noqa: F811
+    """Before the archive the guard does nothing: a sitting's working records may be replaced."""
+    with db.transaction() as s:
+        n = s.scalar(select(func.count()).select_from(ScoreEntry))
+        assert n > 0
+        s.execute(delete(ScoreEntry).where(ScoreEntry.id == s.scalar(select(func.min(ScoreEntry.id)))))
+        s.rollback()
+    with db.transaction() as s:
+        s.delete(s.scalars(select(Score)).first())
+        s.flush()
+        s.rollback()
+
+
+def test_full_id_views_are_limited_and_audited(db, archived, actor_for):
+    """Every view of a full ID number is refused to the roles that do not need it, and audited (002 §31)."""
+    from jlexam.services import candidates
+
+    with db.reading() as s:
+        cand = s.scalars(select(Candidate).order_by(Candidate.id)).first()
+    for role in (Role.ADMIN, Role.DATA_CLERK):
+        with pytest.raises(PermissionDenied):
+            candidates.reveal_id_number(actor_for(role), cand.id, "核对证件")
+    sup = archived[0]["supervisor"]
+    with pytest.raises(ValidationError, match="原因"):
+        candidates.reveal_id_number(sup, cand.id, " ")
+    full = candidates.reveal_id_number(sup, cand.id, "核对证书更正申请")
+    assert len(full) == 18 and full[-4:] == cand.id_number_masked[-4:]
+    with db.reading() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "candidate.reveal_id")).one()
+    assert (
+        event.username == sup.username and "核对证书更正申请" in event.summary and full not in event.summary
+    )
