@@ -50,16 +50,8 @@ from jlexam.exchange.archive_package import (
     safe_name,
 )
 from jlexam.security.roles import Role
-from jlexam.services.base import (
-    DESTRUCTION,
-    Actor,
-    UnitOfWork,
-    check_retention,
-    query,
-    require,
-    use_case,
-    utcnow,
-)
+from jlexam.services.base import Actor, UnitOfWork, query, require, use_case, utcnow
+from jlexam.services.retention_guard import DESTRUCTION, check_retention
 from jlexam.services.sittings import get_sitting
 from jlexam.services.staffing import STAFF_ROLES
 from jlexam.store.models import (
