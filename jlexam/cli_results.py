@@ -25,26 +25,85 @@ def scores() -> None:
 @click.option("--sitting", "code", required=True)
 @click.option("--part", type=click.Choice(["theory", "practical", "review"]), required=True)
 @click.option("--round", "round_no", type=click.IntRange(1, 2), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="录入表文件（.xlsx）；带 --by-room 时为存放各考场文件的文件夹。",
+)
+@click.option("--by-room", is_flag=True, help="按场次和考场分别写出，每个考场一份（考生按座位号排列）。")
+@click.option("--pdf", is_flag=True, help="同时写出打印用的 PDF 评分记录表（含阅卷人姓名和签字栏）。")
+@click.option("--pdf-only", is_flag=True, help="只写出 PDF 评分记录表，不写 Excel 录入表。")
 @pass_ctx
-def scores_sheet(c: Context, code: str, part: str, round_no: int, out: Path) -> None:
-    """写出录分工作簿（只有成绩和备注列可填）。"""
-    from jlexam.domain.standards import ExamPart
-    from jlexam.exchange.score_sheets import ScoreSheetRow, write_score_workbook
-    from jlexam.services.scoring import entry_sheet
+def scores_sheet(
+    c: Context, code: str, part: str, round_no: int, out: Path, by_room: bool, pdf: bool, pdf_only: bool
+) -> None:
+    """写出成绩录入表（Excel，只有成绩和备注列可填）和评分记录表（PDF）。"""
+    from jlexam.services.scoring import write_score_sheets
 
-    rows = entry_sheet(c.actor(), code, part, round_no)
-    sheet = [ScoreSheetRow(str(r.application_id), "", r.name, r.id_number_masked, "", "") for r in rows]
-    write_score_workbook(
-        sheet,
-        out,
-        sitting=code,
-        session_label="",
-        part_label=ExamPart(part).label,
-        room="",
-        entry_round=round_no,
+    if not by_room and out.suffix.lower() != ".xlsx":
+        raise click.BadParameter(
+            "不带 --by-room 时 --out 应为 .xlsx 文件；按考场写出请加 --by-room 并给出文件夹。"
+        )
+    if not by_room and out.is_dir():
+        raise click.BadParameter(f"{out} 是文件夹：请给出 .xlsx 文件名，或加 --by-room。")
+    if by_room and out.exists() and not out.is_dir():
+        raise click.BadParameter(f"{out} 已是一个文件：--by-room 时 --out 应为文件夹。")
+    files = write_score_sheets(
+        c.actor(), code, part, round_no, out, by_room=by_room, xlsx=not pdf_only, pdf=pdf or pdf_only
     )
-    click.echo(f"录分表已写入 {out}（{len(sheet)} 人）。")
+    for f in files:
+        names = "、".join(p.name for p in (f.xlsx, f.pdf) if p is not None)
+        markers = "、".join(f.markers) or "未选配"
+        click.echo(f"{f.session} {f.room}：{f.candidates} 人，阅卷人 {markers}；{names}")
+    total = sum(f.candidates for f in files)
+    where = out if by_room else out.parent
+    click.echo(f"录分表已写入 {where}（{len(files)} 份，共 {total} 人）。")
+
+
+@scores.command("markers")
+@click.option("--sitting", "code", required=True)
+@click.option("--part", type=click.Choice(["theory", "practical", "review"]), default=None)
+@pass_ctx
+def scores_markers(c: Context, code: str, part: str | None) -> None:
+    """各场次、考场的阅卷人（002 第二十五条）。"""
+    from jlexam.services.marking import marking_overview
+
+    for x in marking_overview(c.actor(), code, part):
+        click.echo(f"场次 {x.session_id} {x.session}：考生 {x.candidates} 人")
+        for m in x.markers:
+            click.echo(f"  [{m.id}] {m.room}  {m.name}（考评员证 {m.certificate_number}）")
+        for r in x.rooms:
+            if r.assessors and not r.markers:
+                click.echo(f"  {r.room}：由考场考评员 {'、'.join(r.assessors)} 现场评分")
+        for problem in x.problems:
+            click.echo(f"  ! {problem}")
+
+
+@scores.command("assign-marker")
+@click.option(
+    "--session", "session_id", type=int, required=True, help="场次编号（jlexam scores markers 可查）。"
+)
+@click.option("--staff", required=True, help="考评员的人员编号或姓名。")
+@click.option("--room", default=None, help="考场编号或名称；不填为本场次全部考场。")
+@pass_ctx
+def scores_assign_marker(c: Context, session_id: int, staff: str, room: str | None) -> None:
+    """从合格的考评员中选配阅卷人。"""
+    from jlexam.services.marking import assign_marker
+
+    view = assign_marker(c.actor(), session_id, staff, room)
+    click.echo(f"已选配 {view.name} 为{view.session}{view.room}的阅卷人（编号 {view.id}）。")
+
+
+@scores.command("unassign-marker")
+@click.argument("marker_id", type=int)
+@pass_ctx
+def scores_unassign_marker(c: Context, marker_id: int) -> None:
+    """取消一项阅卷人安排。"""
+    from jlexam.services.marking import unassign_marker
+
+    unassign_marker(c.actor(), marker_id)
+    click.echo(f"已取消阅卷人安排 {marker_id}。")
 
 
 @scores.command("import")

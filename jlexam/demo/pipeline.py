@@ -284,10 +284,49 @@ def _custody(office: Actor, supervisor: Actor, sitting_code: str) -> int:
     return done
 
 
-def _scores(clerk1: Actor, clerk2: Actor, supervisor: Actor, sitting_code: str, seed: int) -> dict[str, int]:
-    """Both clerks enter every part (a few typing slips that the supervisor settles), then lock and judge."""
+SCORE_SHEETS_DIR = "score-sheets"  # the printed marking sheets, one PDF per theory room (002 §25)
+
+
+def _markers(office: Actor, sitting_code: str) -> None:
+    """Two assessors appointed for every occupation and level of the theory rooms mark every theory session
+    (002 §25: markers are chosen by the rules, from qualified assessors)."""
+    from jlexam.domain.china_time import china_date
+    from jlexam.services import marking, staffing
+    from jlexam.services.staffing import StaffInput
+
+    groups = {g for n in staffing.staff_needs(office, sitting_code) if n.part == "theory" for g in n.groups}
+    theory = [v for v in sittings.list_sessions(office, sitting_code) if v.part == "theory"]
+    if not groups or not theory:
+        return
+    appointed = china_date(theory[0].starts_at) - timedelta(days=400)
+    for k, name in enumerate(("何振华", "孔令伟")):
+        person = staffing.add_staff(
+            office,
+            StaffInput(
+                name,
+                ("assessor",),
+                certificate_number=f"JLKP-YJ-{appointed:%y}-{k + 1:03d}",
+                occupations=tuple(sorted({code for code, _ in groups})),
+                max_level=min(level for _, level in groups),
+                appointed_on=appointed,
+                valid_until=appointed.replace(year=appointed.year + 3) - timedelta(days=1),
+            ),
+        )
+        for view in theory:
+            marking.assign_marker(office, view.id, person.id)
+
+
+def _scores(
+    clerk1: Actor, clerk2: Actor, supervisor: Actor, sitting_code: str, seed: int, out: Path | None = None
+) -> dict[str, int]:
+    """Markers are chosen and the marking sheets printed; both clerks enter every part (a few typing slips
+    that the supervisor settles), then lock and judge."""
     import random
 
+    _markers(clerk1, sitting_code)
+    if out is not None:
+        shutil.rmtree(out / SCORE_SHEETS_DIR, ignore_errors=True)
+        scoring.write_score_sheets(clerk1, sitting_code, "theory", 1, out / SCORE_SHEETS_DIR, xlsx=False)
     rng = random.Random(seed)
     apps = [r for r in eligibility.list_applications(clerk1, sitting_code) if r.decision == "approved"]
     absent = _recorded_absences(supervisor, sitting_code)
@@ -447,7 +486,7 @@ def run_demo(
         custody.write_labels(actors["kaowu"], sitting.code, out / "packet-labels.pdf")
         custody.write_custody_log(actors["zhukao"], sitting.code, out / "custody-log.pdf")
         say(f"试卷流转：{packets} 个试卷袋从印制到归档全程登记")
-        counts = _scores(actors["kaowu"], actors["kaowu2"], actors["zhukao"], sitting.code, seed)
+        counts = _scores(actors["kaowu"], actors["kaowu2"], actors["zhukao"], sitting.code, seed, out)
         say(
             f"双人录分、核对、锁定：合格 {counts.get('passed', 0)}，不合格 {counts.get('failed', 0)}，缺考 {counts.get('absent', 0)}"
         )
@@ -458,7 +497,7 @@ def run_demo(
         )
         say("证书已发放并登记空白证书台账；上报批次已签名并通过校验")
         published += archive_stage.run(actors, sitting.code, out)
-        say("上报回执已登记，认定批次已归档，档案包已签名并通过校验，监管报告已生成")
+        say("上报回执已登记，认定批次已归档，档案包已签名并通过校验，监管统计报表和终止备案报告已生成")
         result = DemoResult(out, out / DB_NAME, count, sitting.code)
         result.files.extend([*arranged, out / "packet-labels.pdf", out / "custody-log.pdf", *published])
         result.files.append(

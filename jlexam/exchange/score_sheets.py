@@ -446,9 +446,11 @@ def render_score_sheet_pdf(
     part_label: str,
     room: str,
     institution: str = "",
+    markers: Sequence[str] = (),
 ) -> None:
-    """An A4 marking sheet (评分记录表): the candidates with empty score and remark cells, the counts to fill
-    in, and signature lines for the two markers and a date."""
+    """An A4 marking sheet (评分记录表): the candidates in seat order with empty score and remark cells, the
+    counts to fill in, and a signature line for each marker chosen (002 §25; at least two lines), a date and
+    the chief examiner's check."""
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
@@ -461,7 +463,8 @@ def render_score_sheet_pdf(
         story.append(para(institution, st["subtitle"]))
     story += [
         para(f"{part_label}评分记录表", st["title"]),
-        para(f"{sitting}　{session_label}　考场：{room}", st["subtitle"]),
+        para(f"{sitting}　{session_label}", st["subtitle"]),
+        para(f"考场：{room}　　应考 {len(rows)} 人", st["subtitle"]),
     ]
     header = ["序号", "准考证号", "姓名", "证件号码", "座位号", "成绩", "备注"]
     table_rows = [header] + [
@@ -472,22 +475,33 @@ def render_score_sheet_pdf(
     table.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]))
     story.append(table)
     blank = "＿＿＿＿"
+    chosen = list(dict.fromkeys(m for m in markers if m.strip()))
+    names = "、".join(chosen) if chosen else "未选配（请在“成绩”页安排阅卷人）"
+    sign_rows = [["阅卷人", "考评员签字", "日期"]]
+    day = f"{blank}年{blank[:2]}月{blank[:2]}日"
+    sign_rows += [[name, "", day] for name in chosen]
+    sign_rows += [["", "", day] for _ in range(max(0, 2 - len(chosen)))]
+    signatures = grid(sign_rows, [w * mm for w in (40, 70, 50)], st)
+    signatures.setStyle(
+        TableStyle([("TOPPADDING", (0, 1), (-1, -1), 9), ("BOTTOMPADDING", (0, 1), (-1, -1), 9)])
+    )
     story.append(
         KeepTogether(
             [
                 Spacer(1, 6 * mm),
                 para(
                     f"本考场应考 {len(rows)} 人，实考{blank}人，缺考{blank}人，违纪{blank}人。"
-                    "成绩为百分制，最多保留一位小数；缺考、违纪的在“成绩”栏写“缺考”“违纪”。改动处须由评分人签字确认。",
+                    "成绩为百分制，最多保留一位小数；缺考、违纪的在“成绩”栏写“缺考”“违纪”。改动处须由阅卷人签字确认。",
                     st["plain"],
                 ),
-                Spacer(1, 10 * mm),
-                para(
-                    f"评分人（一）签字：{blank * 2}　　日期：{blank}年{blank[:2]}月{blank[:2]}日", st["plain"]
-                ),
+                Spacer(1, 3 * mm),
+                para(f"阅卷人（按阅卷评分的有关规定选配，002 第二十五条）：{names}", st["plain"]),
+                Spacer(1, 3 * mm),
+                signatures,
                 Spacer(1, 8 * mm),
                 para(
-                    f"评分人（二）签字：{blank * 2}　　日期：{blank}年{blank[:2]}月{blank[:2]}日", st["plain"]
+                    f"主考/质量督导审核签字：{blank * 2}　　日期：{blank}年{blank[:2]}月{blank[:2]}日",
+                    st["plain"],
                 ),
             ]
         )

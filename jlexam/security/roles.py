@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "scores.enter": (frozenset({E}), "录入成绩"),
     "scores.settle": (frozenset({S}), "核对双人录入的不一致并锁定成绩"),
     "scores.change": (frozenset({S}), "更正已锁定的成绩"),
+    "marking.manage": (frozenset({E, S}), "选配阅卷人员（从合格的考评员中）"),
     "publicity.manage": (frozenset({S}), "发布成绩公示、答复异议、确定成绩"),
     "publicity.objection": (frozenset({E, S}), "登记异议"),
     "arrangement.manage": (frozenset({E}), "管理考点考场、编排座位、安排考务人员"),

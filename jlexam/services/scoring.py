@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,11 +27,15 @@ from jlexam.domain.scoring import (
 )
 from jlexam.domain.sitting_state import SittingState
 from jlexam.domain.standards import ExamPart
-from jlexam.errors import NotFound, PermissionDenied, StateError, ValidationError
+from jlexam.errors import NotFound, PermissionDenied, StateError, StorageError, ValidationError
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
+from jlexam.services.marking import missing_marker_problems
 from jlexam.services.sittings import get_sitting
 from jlexam.services.standards import standard_for
 from jlexam.store.models import Application, Candidate, Score, ScoreChange, ScoreEntry, Sitting
+
+if TYPE_CHECKING:
+    from jlexam.exchange.score_sheets import ScoreSheetRow
 
 # Until the exam-day stage (issue 5) records that a sitting was held, scores may be entered once
 # registration has closed.
@@ -257,6 +262,11 @@ def lock_scores(uow: UnitOfWork, sitting_code: str, part: str) -> int:
     open_ids = [k for k in apps if k not in locked]
     first, second = _rounds(s, open_ids, ep)
     rec = reconcile({k: first.get(k) for k in open_ids}, {k: second.get(k) for k in open_ids})
+    sitting = get_sitting(s, sitting_code)
+    missing = missing_marker_problems(s, sitting, ep.value)  # 002 §25
+    if missing:
+        lines = "\n".join(f"{i}. {p.message}" for i, p in enumerate(missing, 1))
+        raise StateError(f"{ep.label}成绩不能锁定，阅卷人员尚未选配完整：\n{lines}", rule="002 §25")
     if rec.mismatches or rec.missing_first or rec.missing_second:
         raise StateError(
             f"{ep.label}还有 {len(rec.mismatches)} 条两轮录入不一致、{len(rec.missing_first) + len(rec.missing_second)} 条未录完，"
@@ -358,3 +368,213 @@ def import_score_workbook(uow: UnitOfWork, sitting_code: str, part: str, round_n
         )
     marks = {int(k): v for k, v in imported.marks.items()}
     return _enter(uow, sitting_code, part, round_no, marks)
+
+
+# --- score sheets per session and room (002 §25) ------------------------------------------------------------
+@dataclass(frozen=True)
+class SheetFile:
+    """One session's room: its candidates and the files written for it."""
+
+    session: str
+    room: str
+    candidates: int
+    markers: tuple[str, ...]
+    xlsx: Path | None
+    pdf: Path | None
+
+
+@dataclass(frozen=True)
+class _SheetGroup:
+    session: str
+    stem: str  # the file name part naming the session and room
+    room: str
+    rows: list[ScoreSheetRow]
+    markers: tuple[str, ...]
+
+
+def _safe(text: str) -> str:
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip() or "_"
+
+
+def _sheet_groups(s: Session, sitting: Sitting, ep: ExamPart, *, by_room: bool) -> list[_SheetGroup]:
+    """The candidates of the part, one group per session and room (or one for the whole part), in seat order."""
+    from jlexam.domain.china_time import china_time
+    from jlexam.exchange.score_sheets import ScoreSheetRow
+    from jlexam.services.arrangement import room_label, room_numbers, session_applications, sitting_sessions
+    from jlexam.services.marking import marker_names
+    from jlexam.store.models import Room, SeatAssignment, Ticket
+
+    apps = {k: a for k, a in _scorable(s, sitting, writing=False).items() if _required(s, a, ep)}
+    sessions = [x for x in sitting_sessions(s, sitting) if x.part == ep.value]
+    people = {
+        c.id: c
+        for c in s.scalars(select(Candidate).where(Candidate.id.in_([a.candidate_id for a in apps.values()])))
+    }
+    tickets = dict(
+        s.execute(
+            select(Ticket.application_id, Ticket.number).where(Ticket.application_id.in_(list(apps)))
+        ).all()
+    )
+    numbers = room_numbers(s, sitting)
+    rooms = {r.id: r for r in s.scalars(select(Room))}
+
+    def row(app_id: int, room: str, seat: str) -> ScoreSheetRow:
+        c = people[apps[app_id].candidate_id]
+        return ScoreSheetRow(str(app_id), tickets.get(app_id, ""), c.name, c.id_number_masked, room, seat)
+
+    groups: list[_SheetGroup] = []
+    seen: set[int] = set()
+    for x in sessions:
+        start = china_time(x.starts_at)
+        label = f"{ep.label}（{start:%Y-%m-%d %H:%M}）"
+        seats = s.execute(
+            select(SeatAssignment).where(
+                SeatAssignment.session_id == x.id, SeatAssignment.application_id.in_(list(apps))
+            )
+        ).scalars()
+        by_room_rows: dict[int, list[SeatAssignment]] = {}
+        for seat in seats:
+            by_room_rows.setdefault(seat.room_id, []).append(seat)
+        ordered = sorted(by_room_rows, key=lambda rid: numbers.get((x.id, rid), 10_000 + rid))
+        for rid in ordered:
+            number = numbers.get((x.id, rid))
+            room_text = room_label(number, rooms[rid]) if number else rooms[rid].name
+            seated = sorted(by_room_rows[rid], key=lambda a: a.seat_number)
+            rows = [row(a.application_id, room_text, f"{a.seat_number:02d}") for a in seated]
+            seen |= {a.application_id for a in seated}
+            stem = f"{start:%m%d-%H%M}-{f'第{number:02d}考场-' if number else ''}{_safe(rooms[rid].name)}"
+            groups.append(_SheetGroup(label, stem, room_text, rows, tuple(marker_names(s, [x], rid))))
+        unseated = [
+            a.id
+            for a in session_applications(s, x)
+            if a.id in apps and a.id not in seen and a.id not in by_room_rows
+        ]
+        if unseated:  # no seat plan (yet): one sheet for the session, in application order
+            rows = [row(i, "未编排", "") for i in sorted(unseated)]
+            seen |= set(unseated)
+            groups.append(
+                _SheetGroup(
+                    label, f"{start:%m%d-%H%M}-未编排考场", "未编排", rows, tuple(marker_names(s, [x], None))
+                )
+            )
+    rest = sorted(set(apps) - seen)
+    if rest:
+        groups.append(_SheetGroup(ep.label, "未安排场次", "未安排场次", [row(i, "", "") for i in rest], ()))
+    if not by_room:
+        every = [r for g in groups for r in g.rows]
+        markers = tuple(dict.fromkeys(m for g in groups for m in g.markers))
+        sessions_text = "、".join(dict.fromkeys(g.session for g in groups)) or ep.label
+        return [_SheetGroup(sessions_text, "全部考场", "全部考场", every, markers)] if every else []
+    return groups
+
+
+@use_case("scores.view")
+def write_score_sheets(
+    uow: UnitOfWork,
+    sitting_code: str,
+    part: str,
+    round_no: int,
+    out: Path,
+    *,
+    by_room: bool = True,
+    xlsx: bool = True,
+    pdf: bool = True,
+) -> list[SheetFile]:
+    """Score sheets for double entry (xlsx, only the score and remark cells open) and the printed marking
+    sheets (PDF, with the markers' names and signature lines), rows in seat order with ticket numbers.
+
+    ``by_room``: ``out`` is a folder, one xlsx and one PDF per session and room; otherwise ``out`` is the xlsx
+    for the whole part and the PDF is written beside it. Every file is written under a temporary name and
+    the set appears together: a failure leaves none of the new files and the old ones untouched.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from jlexam.exchange.score_sheets import render_score_sheet_pdf, write_score_workbook
+    from jlexam.fileio import atomic_path
+    from jlexam.store.models import Institution
+
+    s = uow.session
+    ep = _part(part)
+    if round_no not in (1, 2):
+        raise ValidationError("录入轮次只能是 1（第一人）或 2（第二人）。")
+    if not (xlsx or pdf):
+        raise ValidationError("请至少选择一种格式：Excel 录入表或 PDF 评分记录表。")
+    sitting = get_sitting(s, sitting_code)
+    groups = _sheet_groups(s, sitting, ep, by_room=by_room)
+    if not groups:
+        raise StateError(f"认定批次 {sitting.code} 没有需要{ep.label}的考生，无需成绩录入表。")
+    inst = s.scalar(select(Institution))
+    out = Path(out)
+    folder = out if by_room else out.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"无法创建文件夹 {folder}：{exc.strerror}。请选择有写入权限的文件夹。") from exc
+    if by_room:
+        names = [
+            (
+                f"{_safe(sitting.code)}-{ep.label}-{g.stem}-第{round_no}轮录入表.xlsx",
+                f"{_safe(sitting.code)}-{ep.label}-{g.stem}-评分记录表.pdf",
+            )
+            for g in groups
+        ]
+    else:
+        names = [(out.name, out.with_suffix(".pdf").name)]
+    staging = Path(tempfile.mkdtemp(prefix=".jlexam-sheets-", dir=folder))
+    written: list[SheetFile] = []
+    try:
+        for g, (xlsx_name, pdf_name) in zip(groups, names, strict=True):
+            if xlsx:
+                write_score_workbook(
+                    g.rows,
+                    staging / xlsx_name,
+                    sitting=sitting.name or sitting.code,
+                    session_label=g.session,
+                    part_label=ep.label,
+                    room=g.room,
+                    entry_round=round_no,  # type: ignore[arg-type]
+                )
+            if pdf:
+                render_score_sheet_pdf(
+                    g.rows,
+                    staging / pdf_name,
+                    sitting=sitting.name or sitting.code,
+                    session_label=g.session,
+                    part_label=ep.label,
+                    room=g.room,
+                    institution=inst.name if inst else "",
+                    markers=g.markers,
+                )
+            written.append(
+                SheetFile(
+                    g.session,
+                    g.room,
+                    len(g.rows),
+                    g.markers,
+                    folder / xlsx_name if xlsx else None,
+                    folder / pdf_name if pdf else None,
+                )
+            )
+        for f in written:  # all rendered: now each appears under its name
+            for target in (f.xlsx, f.pdf):
+                if target is not None:
+                    with atomic_path(target) as partial:
+                        os.replace(staging / target.name, partial)
+    except OSError as exc:
+        raise StorageError(
+            f"无法在 {folder} 写出成绩录入表和评分记录表（{exc.strerror or exc}）：请检查磁盘空间和写入权限；"
+            "本次没有写出任何新文件。"
+        ) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    formats = "、".join(x for x, on in (("Excel 录入表", xlsx), ("PDF 评分记录表", pdf)) if on)
+    uow.audit(
+        "score.sheets",
+        "sitting",
+        sitting.code,
+        f"写出{ep.label}第 {round_no} 轮成绩录入表（{formats}）{len(written)} 份，"
+        f"共 {sum(f.candidates for f in written)} 人，到 {folder}",
+    )
+    return written

@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+import zipfile
 
 from jlexam.demo.names import has_non_bmp
 
@@ -44,6 +45,8 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
         "archive-package.zip",
         "oversight-report.pdf",
         "oversight-report.xlsx",
+        "termination-report.pdf",
+        "termination-report.xlsx",
     } <= written
     for pdf in (
         "announcement.pdf",
@@ -51,8 +54,16 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
         "objection-answer.pdf",
         "custody-log.pdf",
         "certificates.pdf",
+        "oversight-report.pdf",
+        "termination-report.pdf",
     ):
         assert (out / pdf).read_bytes().startswith(b"%PDF") and b"/FontFile2" in (out / pdf).read_bytes()
+    sheets = sorted(
+        (out / "score-sheets").glob("*评分记录表.pdf")
+    )  # one per theory room, markers named (002 §25)
+    assert sheets and all("第" in p.name and "考场" in p.name for p in sheets)
+    first = sheets[0].read_bytes()
+    assert first.startswith(b"%PDF") and b"/FontFile2" in first
     names = _names(out / "jlexam-demo.sqlite")
     assert len(names) == 300 and len(set(names)) == 300
     conn = sqlite3.connect(out / "jlexam-demo.sqlite")
@@ -67,6 +78,18 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
     }
     verify = jlexam("--user", "zhukao", "audit", "verify", password="Demo2026!", **env)
     assert verify.code == 0, verify.err
+    # The archive package verifies like an upload batch, and a changed record inside it is caught (issue 9).
+    package = out / "archive-package.zip"
+    ok = jlexam("batch", "verify", str(package), "--public-key", str(out / "public_key.pem"), password=None)
+    assert ok.code == 0, ok.out + ok.err
+    tampered = jlexam.home / "tampered-archive.zip"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "records/certificates.csv":
+                data = data.replace("有效".encode(), "作废".encode(), 1)
+            dst.writestr(item, data)
+    assert jlexam("batch", "verify", str(tampered), password=None).code == 3
 
 
 def test_demo_is_reproducible_and_has_rare_names(jlexam):

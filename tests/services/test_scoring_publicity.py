@@ -8,6 +8,7 @@ from jlexam.errors import PermissionDenied, StateError, ValidationError
 from jlexam.security.roles import Role
 from jlexam.services import eligibility, publicity, registration, scoring, sittings
 from tests.services.helpers import open_sitting, person
+from tests.services.marking_helpers import choose_markers
 
 CODE = "S2026-12"
 
@@ -31,6 +32,7 @@ def scored(admin, team):
     eligibility.evaluate_sitting(clerk, CODE)
     for app_id in ids:
         eligibility.decide(sup, app_id, True)
+    choose_markers(clerk, CODE)  # 002 §25: theory scores lock only once markers are chosen
     return ids
 
 

@@ -6,6 +6,7 @@ import shiboken6
 from jlexam.security.roles import Role
 from jlexam.services import eligibility, registration, scoring, sittings
 from tests.services.helpers import open_sitting, person
+from tests.services.marking_helpers import choose_markers
 
 CODE = "S2026-12"
 
@@ -29,6 +30,7 @@ def scored(gui_admin, team):  # type: ignore[no-untyped-def]
     eligibility.evaluate_sitting(clerk, CODE)
     for app_id in ids:
         eligibility.decide(sup, app_id, True)
+    choose_markers(clerk, CODE)  # 002 §25: theory scores lock only once markers are chosen
     return ids
 
 

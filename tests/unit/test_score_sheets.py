@@ -311,7 +311,9 @@ def test_writing_refuses_bad_input(tmp_path: Path) -> None:
 
 def test_marking_sheet_pdf(tmp_path: Path) -> None:
     path = tmp_path / "评分记录表.pdf"
-    render_score_sheet_pdf(ROWS, path, institution="长春市某某职业技能培训学校", **META)
+    render_score_sheet_pdf(
+        ROWS, path, institution="长春市某某职业技能培训学校", markers=("何阅卷", "孔阅卷", "严阅卷"), **META
+    )
     pdf = pdfium.PdfDocument(str(path))
     try:
         text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
@@ -324,6 +326,8 @@ def test_marking_sheet_pdf(tmp_path: Path) -> None:
     assert "王𠇔" in flat
     for row in ROWS:
         assert row.ticket_number in flat
-    assert "评分人（一）签字" in flat and "评分人（二）签字" in flat
+    assert "阅卷人" in flat and "考评员签字" in flat and "主考/质量督导审核签字" in flat
+    assert "何阅卷、孔阅卷、严阅卷" in flat  # the chosen markers by name, each with a signature row (002 §25)
+    assert re.search(r"孔阅卷＿+年＿+月＿+日", flat) and flat.count("＿月＿") == 4  # 3 markers + the check
     assert "本考场应考10人" in flat
     assert not re.search(r"\d{17}[\dX]", flat)

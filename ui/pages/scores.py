@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from jlexam.domain.standards import ExamPart
 from jlexam.errors import JlexamError
-from jlexam.services import scoring
+from jlexam.services import marking, scoring
 from ui import errors
 from ui.context import AppContext
 from ui.navigation import Stage
@@ -96,8 +97,9 @@ class WorkPage(Page):
 
     def refused(self, exc: BaseException) -> None:
         if isinstance(exc, JlexamError):
-            self.show_notice(exc.message + (self.tr("（依据：%1）").replace("%1", exc.rule) if exc.rule else ""),
-                             "error")
+            self.show_notice(
+                exc.message + (self.tr("（依据：%1）").replace("%1", exc.rule) if exc.rule else ""), "error"
+            )
         else:
             errors.show_error(self, exc)
 
@@ -124,7 +126,9 @@ class WorkPage(Page):
 
 
 def documents_folder() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+    return Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+    )
 
 
 def temp_pdf(stem: str) -> Path:
@@ -152,12 +156,14 @@ class Loaded:
     sheet_error: str
     reconciliation: scoring.ReconciliationView | None
     names: dict[int, str]
+    marking: tuple[marking.SessionMarking, ...] = ()
 
 
 def _load(actor, code: str | None, part: str, round_no: int, settle: bool) -> Loaded:  # type: ignore[no-untyped-def]
     """Runs on the thread pool."""
     if code is None:
         return Loaded(None, part, round_no, [], "", None, {})
+    markers = tuple(marking.marking_overview(actor, code, part))
     try:
         sheet = scoring.entry_sheet(actor, code, part, round_no)
     except JlexamError as exc:  # e.g. past 已评分: entry is closed, corrections still go through 更正
@@ -165,10 +171,12 @@ def _load(actor, code: str | None, part: str, round_no: int, settle: bool) -> Lo
         if actor.can("scores.change") and actor.can("candidates.view"):
             from jlexam.services import eligibility
 
-            names = {r.id: r.name for r in eligibility.list_applications(actor, code) if r.decision == "approved"}
-        return Loaded(code, part, round_no, [], exc.message, None, names)
+            names = {
+                r.id: r.name for r in eligibility.list_applications(actor, code) if r.decision == "approved"
+            }
+        return Loaded(code, part, round_no, [], exc.message, None, names, markers)
     rec = scoring.reconciliation(actor, code, part) if settle else None
-    return Loaded(code, part, round_no, sheet, "", rec, {r.application_id: r.name for r in sheet})
+    return Loaded(code, part, round_no, sheet, "", rec, {r.application_id: r.name for r in sheet}, markers)
 
 
 @dataclass(frozen=True)
@@ -188,8 +196,14 @@ class SettleDialog(TaskDialog):
         self.actor, self.part, self.row = actor, part, row
         self.form.addRow(self.tr("考生"), QLabel(f"{row.name}（{self.tr('报名号')} {row.application_id}）"))
         self.form.addRow(self.tr("考核部分"), QLabel(self.tr(ExamPart(part).label)))
-        self.form.addRow(self.tr("两轮录入"), QLabel(self.tr("第 1 轮 %1；第 2 轮 %2")
-                                                   .replace("%1", row.first or "—").replace("%2", row.second or "—")))
+        self.form.addRow(
+            self.tr("两轮录入"),
+            QLabel(
+                self.tr("第 1 轮 %1；第 2 轮 %2")
+                .replace("%1", row.first or "—")
+                .replace("%2", row.second or "—")
+            ),
+        )
         self.mark = QLineEdit()
         self.mark.setPlaceholderText(self.tr(MARK_HINT))
         self.reason = QPlainTextEdit()
@@ -248,6 +262,128 @@ class ChangeDialog(TaskDialog):
         return lambda _p: scoring.change_score(actor, app_id, part, mark, reason)
 
 
+class MarkerDialog(TaskDialog):
+    """安排阅卷人: choose a qualified assessor to mark a session, in one room or all (002 §25).
+
+    The list offers the registry's assessors, the qualified first; one who is not qualified stays visible
+    with the reason, and the service refuses them anyway, naming the rule."""
+
+    def __init__(self, actor, sessions: list[marking.SessionMarking], parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(self.tr("安排阅卷人"), self.tr("选配"), parent)
+        self.actor = actor
+        self.choices: list[marking.MarkerChoice] = []
+        self.session = QComboBox()
+        for x in sessions:
+            self.session.addItem(
+                f"{x.session}（{self.tr('考生')} {x.candidates} {self.tr('人')}）", x.session_id
+            )
+        self.room = QComboBox()
+        self.staff = QComboBox()
+        self.staff.setMinimumWidth(380)
+        self.reason = QLabel()
+        self.reason.setObjectName("Hint")
+        self.reason.setWordWrap(True)
+        self.form.addRow(self.tr("场次 *"), self.session)
+        self.form.addRow(self.tr("考场 *"), self.room)
+        self.form.addRow(self.tr("考评员 *"), self.staff)
+        self.form.addRow("", self.reason)
+        note = QLabel(
+            self.tr(
+                "阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的"
+                "职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。"
+            )
+        )
+        note.setObjectName("Hint")
+        note.setWordWrap(True)
+        self.outer.addWidget(note)
+        self.finish_layout()
+        self.session.currentIndexChanged.connect(lambda _i: self._load_rooms())
+        self.room.currentIndexChanged.connect(lambda _i: self._load_choices())
+        self.staff.currentIndexChanged.connect(lambda _i: self._show_reason())
+        self.outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grow with the reasons shown
+        self.resize(680, 420)
+        self._load_rooms()
+
+    def _load_rooms(self) -> None:
+        session_id = self.session.currentData()
+        if session_id is None:
+            return
+        actor = self.actor
+        run_task(
+            self,
+            lambda _p: marking.session_rooms(actor, session_id),
+            dialog=False,
+            on_done=self._rooms_loaded,
+            on_error=lambda exc: self.show_message(str(exc)),
+        )
+
+    def _rooms_loaded(self, rooms: list[tuple[int, str]]) -> None:
+        self.room.blockSignals(True)
+        self.room.clear()
+        self.room.addItem(self.tr("本场次全部考场"), None)
+        for room_id, label in rooms:
+            self.room.addItem(label, room_id)
+        self.room.blockSignals(False)
+        self._load_choices()
+
+    def _load_choices(self) -> None:
+        session_id, room = self.session.currentData(), self.room.currentData()
+        if session_id is None:
+            return
+        actor = self.actor
+        run_task(
+            self,
+            lambda _p: marking.marker_choices(actor, session_id, room),
+            dialog=False,
+            on_done=self._choices_loaded,
+            on_error=lambda exc: self.show_message(str(exc)),
+        )
+
+    def _choices_loaded(self, choices: list[marking.MarkerChoice]) -> None:
+        self.choices = choices
+        self.staff.blockSignals(True)
+        self.staff.clear()
+        for c in choices:
+            suffix = "" if c.qualified else self.tr("（不符合条件）")
+            self.staff.addItem(f"{c.name}　{c.certificate_number}{suffix}", c.staff_id)
+            if not c.qualified:
+                self.staff.setItemData(
+                    self.staff.count() - 1, "\n".join(c.problems), Qt.ItemDataRole.ToolTipRole
+                )
+        self.staff.blockSignals(False)
+        if not choices:
+            self.reason.setText(self.tr("名册中还没有考评员：请先在“考务人员”页登记考评员。"))
+        self._show_reason()
+
+    def _show_reason(self) -> None:
+        index = self.staff.currentIndex()
+        if 0 <= index < len(self.choices):
+            c = self.choices[index]
+            self.reason.setText(self.tr("符合条件。") if c.qualified else "\n".join(c.problems))
+            self.reason.setStyleSheet("" if c.qualified else "color: #b42318;")
+
+    def choose(self, name: str, room_id: int | None = None) -> None:
+        """Pick a person (and a room) by name; tests and keyboard users."""
+        self.room.setCurrentIndex(self.room.findData(room_id))
+        for i, c in enumerate(self.choices):
+            if c.name == name:
+                self.staff.setCurrentIndex(i)
+                return
+        raise KeyError(name)
+
+    def work(self) -> Callable[[Progress], Any] | None:
+        session_id, room, staff_id = (
+            self.session.currentData(),
+            self.room.currentData(),
+            self.staff.currentData(),
+        )
+        if session_id is None or staff_id is None:
+            self.show_message(self.tr("请选择场次和考评员。"))
+            return None
+        actor = self.actor
+        return lambda _p: marking.assign_marker(actor, session_id, staff_id, room)
+
+
 # --- the page --------------------------------------------------------------------------------------------
 class ScoresPage(WorkPage):
     def __init__(self, ctx: AppContext, stage: Stage, parent: QWidget | None = None) -> None:
@@ -256,6 +392,7 @@ class ScoresPage(WorkPage):
         self.can_enter = actor.can("scores.enter")
         self.can_settle = actor.can("scores.settle")
         self.can_change = actor.can("scores.change")
+        self.can_mark = actor.can("marking.manage")
         self.loaded: Loaded | None = None
         self.mismatches: list[Mismatch] = []
 
@@ -271,6 +408,7 @@ class ScoresPage(WorkPage):
         self.actions.addWidget(self.round)
         self.part.currentIndexChanged.connect(lambda _i: self.refresh())
         self.round.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.content.addWidget(self._markers_card())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -283,8 +421,50 @@ class ScoresPage(WorkPage):
         splitter.setSizes([620, 520])
         self.content.addWidget(splitter, 1)
         if not (self.can_enter or self.can_settle):
-            self.content.addWidget(Banner(self.tr("您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。"), "info"))
+            self.content.addWidget(
+                Banner(self.tr("您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。"), "info")
+            )
         ctx.sitting_changed.connect(self.refresh)
+
+    def _markers_card(self) -> Card:
+        card = Card(self.tr("阅卷人（002 第二十五条）"))
+        self.assign_button = QPushButton(self.tr("安排阅卷人…"))
+        self.assign_button.setToolTip(self.tr("从合格的考评员中为场次或考场选配阅卷人"))
+        self.unassign_button = QPushButton(self.tr("取消选配"))
+        self.list_button = QPushButton(self.tr("名单"))
+        self.list_button.setCheckable(True)
+        self.list_button.setToolTip(self.tr("显示或隐藏阅卷人名单（选中一行可取消选配）"))
+        self.list_button.toggled.connect(lambda on: self.marker_table.setVisible(on))
+        self.sheets_button = QPushButton(self.tr("写出评分记录表…"))
+        self.sheets_button.setToolTip(
+            self.tr("按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）")
+        )
+        self.assign_button.clicked.connect(lambda: self.assign_marker())
+        self.unassign_button.clicked.connect(lambda: self.unassign_marker())
+        self.sheets_button.clicked.connect(lambda: self.write_sheets())
+        for b in (self.assign_button, self.unassign_button):
+            b.setVisible(self.can_mark)
+        for b in (self.list_button, self.assign_button, self.unassign_button, self.sheets_button):
+            card.header.addWidget(b)
+        self.marker_banner = Banner("", "warn")
+        self.marker_banner.setVisible(False)
+        card.body.addWidget(self.marker_banner)
+        self.marker_table = TableView(
+            [
+                Column(self.tr("场次"), lambda m: m.session, width=230),
+                Column(self.tr("考场"), lambda m: m.room, width=260),
+                Column(self.tr("阅卷人"), lambda m: m.name, width=110),
+                Column(self.tr("考评员证号"), lambda m: m.certificate_number, width=140),
+                Column(self.tr("选配人"), lambda m: m.assigned_by),
+            ],
+            empty_text=self.tr("本部分尚未选配阅卷人。"),
+            search=False,
+        )
+        self.marker_table.setMaximumHeight(130)
+        self.marker_table.selection_changed.connect(self._update_buttons)
+        self.marker_table.setVisible(False)  # the banner names the markers; the list is shown on demand
+        card.body.addWidget(self.marker_table)
+        return card
 
     # --- building ---------------------------------------------------------------------------------------
     def _entry_card(self) -> Card:
@@ -301,8 +481,9 @@ class ScoresPage(WorkPage):
         self.blind_hint.setWordWrap(True)
         card.body.addWidget(self.blind_hint)
         self.sheet = QTableWidget(0, 5)
-        self.sheet.setHorizontalHeaderLabels([self.tr("报名号"), self.tr("姓名"), self.tr("证件号码"),
-                                              self.tr("等级"), self.tr("成绩")])
+        self.sheet.setHorizontalHeaderLabels(
+            [self.tr("报名号"), self.tr("姓名"), self.tr("证件号码"), self.tr("等级"), self.tr("成绩")]
+        )
         self.sheet.verticalHeader().setVisible(False)
         self.sheet.verticalHeader().setDefaultSectionSize(30)
         self.sheet.setAlternatingRowColors(True)
@@ -355,7 +536,9 @@ class ScoresPage(WorkPage):
         self.lock_button = primary(QPushButton(self.tr("锁定本部分成绩")))
         self.change_button = QPushButton(self.tr("更正成绩…"))
         self.results_button = QPushButton(self.tr("判定成绩结果"))
-        self.results_button.setToolTip(self.tr("按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定"))
+        self.results_button.setToolTip(
+            self.tr("按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定")
+        )
         self.settle_button.clicked.connect(self.settle_selected)
         self.lock_button.clicked.connect(self.lock)
         self.change_button.clicked.connect(self.change)
@@ -378,8 +561,13 @@ class ScoresPage(WorkPage):
         return int(self.round.currentData()) if self.can_enter else 1
 
     def refresh(self) -> None:
-        actor, code, part, round_no, settle = (self.ctx.actor, self.code, self.part_value, self.round_no,
-                                               self.can_settle)
+        actor, code, part, round_no, settle = (
+            self.ctx.actor,
+            self.code,
+            self.part_value,
+            self.round_no,
+            self.can_settle,
+        )
         self.load(lambda _p: _load(actor, code, part, round_no, settle), self._loaded, self.tr("读取成绩"))
 
     def _loaded(self, loaded: Loaded) -> None:
@@ -388,35 +576,99 @@ class ScoresPage(WorkPage):
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次。"), "info")
         elif loaded.sheet_error:
-            closed = self.ctx.sitting is not None and self.ctx.sitting.state in ("marked", "publicised", "final",
-                                                                                 "certified", "reported", "archived")
-            self.set_status(loaded.sheet_error + (self.tr("成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。")
-                                                  if closed else ""), "info" if closed else "warn")
+            closed = self.ctx.sitting is not None and self.ctx.sitting.state in (
+                "marked",
+                "publicised",
+                "final",
+                "certified",
+                "reported",
+                "archived",
+            )
+            self.set_status(
+                loaded.sheet_error
+                + (
+                    self.tr("成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。")
+                    if closed
+                    else ""
+                ),
+                "info" if closed else "warn",
+            )
         else:
             self.set_status("", "info")
         self.blind_hint.setText(
-            self.tr("%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，"
-                    "两轮互不可见（002 第二十五条）。成绩填写：%3。")
-            .replace("%1", part_label).replace("%2", str(loaded.round_no)).replace("%3", self.tr(MARK_HINT)))
+            self.tr(
+                "%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，"
+                "两轮互不可见（002 第二十五条）。成绩填写：%3。"
+            )
+            .replace("%1", part_label)
+            .replace("%2", str(loaded.round_no))
+            .replace("%3", self.tr(MARK_HINT))
+        )
         self._fill_sheet(loaded.sheet)
+        self._show_markers(loaded)
         usable = loaded.code is not None and not loaded.sheet_error
         for b in (self.save_button, self.export_button, self.import_button):
             b.setEnabled(usable and bool(loaded.sheet))
         rec = loaded.reconciliation
-        self.mismatches = [Mismatch(a, loaded.names.get(a, ""), r1, r2) for a, r1, r2 in rec.mismatches] if rec else []
+        self.mismatches = (
+            [Mismatch(a, loaded.names.get(a, ""), r1, r2) for a, r1, r2 in rec.mismatches] if rec else []
+        )
         self.mismatch_table.set_rows(self.mismatches)
         if rec is None:
             self.summary.setText(loaded.sheet_error or "")
         else:
             missing = len(rec.missing_first) + len(rec.missing_second)
-            text = (self.tr("%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。")
-                    .replace("%1", part_label).replace("%2", str(rec.agreed)).replace("%3", str(len(rec.mismatches)))
-                    .replace("%4", str(len(rec.missing_first))).replace("%5", str(len(rec.missing_second)))
-                    .replace("%6", str(rec.locked)))
+            text = (
+                self.tr(
+                    "%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。"
+                )
+                .replace("%1", part_label)
+                .replace("%2", str(rec.agreed))
+                .replace("%3", str(len(rec.mismatches)))
+                .replace("%4", str(len(rec.missing_first)))
+                .replace("%5", str(len(rec.missing_second)))
+                .replace("%6", str(rec.locked))
+            )
             if rec.mismatches or missing:
                 text += self.tr("\n不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。")
             self.summary.setText(text)
         self._update_buttons()
+
+    def _show_markers(self, loaded: Loaded) -> None:
+        rows = [m for x in loaded.marking for m in x.markers]
+        self.marker_table.set_rows(rows)
+        self.list_button.setText(self.tr("名单（%1）").replace("%1", str(len(rows))))
+        problems = [p for x in loaded.marking for p in x.problems]
+        on_spot = [(x.session, r) for x in loaded.marking for r in x.rooms if r.assessors and not r.markers]
+        self.marker_banner.setToolTip("\n".join(problems))
+        if problems:
+            places = []
+            for x in loaded.marking:
+                if not x.problems:
+                    continue
+                lacking = [r.room for r in x.rooms if not r.markers]
+                places.append(f"{x.session} {'、'.join(lacking)}" if x.markers and lacking else x.session)
+            text = self.tr(
+                "锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1"
+            ).replace("%1", "；".join(places))
+            self.marker_banner.set(text, "warn")
+        elif on_spot:
+            text = (
+                self.tr("未另选阅卷人的考场由考场考评员现场评分：")
+                + "；".join(f"{r.room} {'、'.join(r.assessors)}" for _s, r in on_spot[:4])
+                + ("……" if len(on_spot) > 4 else "")
+            )
+            self.marker_banner.set(text, "info")
+        elif loaded.marking and any(x.markers for x in loaded.marking):
+            names = "；".join(
+                f"{x.session} " + "、".join(f"{m.name}（{m.room}）" for m in x.markers)
+                for x in loaded.marking
+                if x.markers
+            )
+            self.marker_banner.set(self.tr("各考场均已选配阅卷人：%1").replace("%1", names), "ok")
+        else:
+            self.marker_banner.set("", "info")
+        self.marker_banner.setVisible(bool(self.marker_banner.label.text()))
 
     def _fill_sheet(self, rows: list[scoring.EntryRow]) -> None:
         self.sheet.blockSignals(True)
@@ -436,8 +688,12 @@ class ScoresPage(WorkPage):
 
     def _count_entered(self) -> None:
         total = self.sheet.rowCount()
-        filled = sum(1 for r in range(total) if (self.sheet.item(r, 4) and self.sheet.item(r, 4).text().strip()))
-        self.entry_count.setText(self.tr("已填 %1 / 共 %2 人").replace("%1", str(filled)).replace("%2", str(total)))
+        filled = sum(
+            1 for r in range(total) if (self.sheet.item(r, 4) and self.sheet.item(r, 4).text().strip())
+        )
+        self.entry_count.setText(
+            self.tr("已填 %1 / 共 %2 人").replace("%1", str(filled)).replace("%2", str(total))
+        )
 
     def _update_buttons(self) -> None:
         has_sitting = self.loaded is not None and self.loaded.code is not None and not self.loaded.sheet_error
@@ -445,6 +701,10 @@ class ScoresPage(WorkPage):
         self.lock_button.setEnabled(has_sitting)
         self.results_button.setEnabled(has_sitting)
         self.change_button.setEnabled(bool(self.loaded and self.loaded.names))
+        has_sessions = bool(self.loaded and self.loaded.marking)
+        self.assign_button.setEnabled(has_sessions)
+        self.unassign_button.setEnabled(len(self.marker_table.selected_rows()) == 1)
+        self.sheets_button.setEnabled(has_sessions)
 
     # --- entering ---------------------------------------------------------------------------------------
     def set_mark(self, application_id: int, text: str) -> None:
@@ -472,11 +732,18 @@ class ScoresPage(WorkPage):
             return
         actor, code, part, round_no = self.ctx.actor, self.code, self.part_value, self.round_no
         self.save_button.setEnabled(False)
-        handle = run_task(self, lambda _p: scoring.enter_scores(actor, code, part, round_no, marks),
-                          title=self.tr("保存成绩"), on_done=lambda n: self.changed(
-                              self.tr("已保存第 %1 轮%2成绩 %3 条。").replace("%1", str(round_no))
-                              .replace("%2", self.tr(ExamPart(part).label)).replace("%3", str(n))),
-                          on_error=self.refused)
+        handle = run_task(
+            self,
+            lambda _p: scoring.enter_scores(actor, code, part, round_no, marks),
+            title=self.tr("保存成绩"),
+            on_done=lambda n: self.changed(
+                self.tr("已保存第 %1 轮%2成绩 %3 条。")
+                .replace("%1", str(round_no))
+                .replace("%2", self.tr(ExamPart(part).label))
+                .replace("%3", str(n))
+            ),
+            on_error=self.refused,
+        )
         handle.finished.connect(lambda: self.save_button.setEnabled(True))
 
     def export_workbook(self, path: Path | None = None) -> None:
@@ -485,40 +752,64 @@ class ScoresPage(WorkPage):
         part_label = ExamPart(self.part_value).label
         if path is None:
             name = f"{self.ctx.sitting.code}-{part_label}-第{self.round_no}轮录入表.xlsx"
-            chosen, _f = QFileDialog.getSaveFileName(self, self.tr("导出成绩录入表"), str(documents_folder() / name),
-                                                     self.tr("Excel 工作簿 (*.xlsx)"))
+            chosen, _f = QFileDialog.getSaveFileName(
+                self,
+                self.tr("导出成绩录入表"),
+                str(documents_folder() / name),
+                self.tr("Excel 工作簿 (*.xlsx)"),
+            )
             if not chosen:
                 return
             path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
-        from jlexam.exchange.score_sheets import ScoreSheetRow, write_score_workbook
+        actor, code, part, round_no, target = (
+            self.ctx.actor,
+            self.ctx.sitting.code,
+            self.part_value,
+            self.round_no,
+            Path(path),
+        )
 
-        rows = [ScoreSheetRow(str(r.application_id), "", r.name, r.id_number_masked, "", "") for r in self.loaded.sheet]
-        sitting_name, round_no, target = self.ctx.sitting.name, self.round_no, Path(path)
-
-        def write(_p: Progress) -> Path:
-            write_score_workbook(rows, target, sitting=sitting_name, session_label=part_label, part_label=part_label,
-                                 room="全部", entry_round=round_no)  # type: ignore[arg-type]
+        def write(_p: Progress) -> Path:  # the whole part in one workbook, rows by room and seat
+            scoring.write_score_sheets(actor, code, part, round_no, target, by_room=False, pdf=False)
             return target
 
-        run_task(self, write, title=self.tr("导出成绩录入表"),
-                 on_done=lambda p: self.show_notice(self.tr("录入表已保存到 %1。").replace("%1", str(p))),
-                 on_error=self.refused)
+        run_task(
+            self,
+            write,
+            title=self.tr("导出成绩录入表"),
+            on_done=lambda p: self.show_notice(self.tr("录入表已保存到 %1。").replace("%1", str(p))),
+            on_error=self.refused,
+        )
 
     def import_workbook(self, path: Path | None = None) -> None:
         if not self.can_enter or self.code is None:
             return
         if path is None:
-            chosen, _f = QFileDialog.getOpenFileName(self, self.tr("导入成绩录入表"), str(documents_folder()),
-                                                     self.tr("Excel 工作簿 (*.xlsx)"))
+            chosen, _f = QFileDialog.getOpenFileName(
+                self, self.tr("导入成绩录入表"), str(documents_folder()), self.tr("Excel 工作簿 (*.xlsx)")
+            )
             if not chosen:
                 return
             path = Path(chosen)
-        actor, code, part, round_no, source = self.ctx.actor, self.code, self.part_value, self.round_no, Path(path)
-        run_task(self, lambda _p: scoring.import_score_workbook(actor, code, part, round_no, source),
-                 title=self.tr("导入成绩录入表"),
-                 on_done=lambda n: self.changed(self.tr("已从 %1 录入第 %2 轮成绩 %3 条。").replace("%1", source.name)
-                                                .replace("%2", str(round_no)).replace("%3", str(n))),
-                 on_error=self.refused)
+        actor, code, part, round_no, source = (
+            self.ctx.actor,
+            self.code,
+            self.part_value,
+            self.round_no,
+            Path(path),
+        )
+        run_task(
+            self,
+            lambda _p: scoring.import_score_workbook(actor, code, part, round_no, source),
+            title=self.tr("导入成绩录入表"),
+            on_done=lambda n: self.changed(
+                self.tr("已从 %1 录入第 %2 轮成绩 %3 条。")
+                .replace("%1", source.name)
+                .replace("%2", str(round_no))
+                .replace("%3", str(n))
+            ),
+            on_error=self.refused,
+        )
 
     # --- settling, locking ------------------------------------------------------------------------------
     def select_mismatch(self, application_id: int) -> None:
@@ -528,8 +819,10 @@ class ScoresPage(WorkPage):
         view.clearSelection()
         for r in range(proxy.rowCount()):
             if proxy.source_row_object(proxy.index(r, 0)).application_id == application_id:
-                view.selectionModel().select(proxy.index(r, 0), QItemSelectionModel.SelectionFlag.Select
-                                             | QItemSelectionModel.SelectionFlag.Rows)
+                view.selectionModel().select(
+                    proxy.index(r, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
         self._update_buttons()
 
     def settle_selected(self) -> None:
@@ -537,29 +830,47 @@ class ScoresPage(WorkPage):
         if len(chosen) != 1 or not self.can_settle:
             return
         row = chosen[0]
-        self.open_dialog(SettleDialog(self.ctx.actor, self.part_value, row, self),
-                         lambda _v: self.changed(self.tr("已核定 %1 的成绩并锁定，依据已记入审计日志。").replace("%1", row.name)))
+        self.open_dialog(
+            SettleDialog(self.ctx.actor, self.part_value, row, self),
+            lambda _v: self.changed(
+                self.tr("已核定 %1 的成绩并锁定，依据已记入审计日志。").replace("%1", row.name)
+            ),
+        )
 
     def lock(self) -> None:
         if not self.can_settle or self.code is None:
             return
         actor, code, part = self.ctx.actor, self.code, self.part_value
-        run_task(self, lambda _p: scoring.lock_scores(actor, code, part), title=self.tr("锁定成绩"),
-                 on_done=lambda n: self.changed(self.tr("已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。")
-                                                .replace("%1", self.tr(ExamPart(part).label)).replace("%2", str(n))),
-                 on_error=self.refused)
+        run_task(
+            self,
+            lambda _p: scoring.lock_scores(actor, code, part),
+            title=self.tr("锁定成绩"),
+            on_done=lambda n: self.changed(
+                self.tr("已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。")
+                .replace("%1", self.tr(ExamPart(part).label))
+                .replace("%2", str(n))
+            ),
+            on_error=self.refused,
+        )
 
     def change(self) -> None:
         if not self.can_change or self.loaded is None:
             return
-        self.open_dialog(ChangeDialog(self.ctx.actor, self.part_value, self.loaded.names, self),
-                         lambda _v: self.changed(self.tr("成绩已更正，更正记录已记入审计日志。")))
+        self.open_dialog(
+            ChangeDialog(self.ctx.actor, self.part_value, self.loaded.names, self),
+            lambda _v: self.changed(self.tr("成绩已更正，更正记录已记入审计日志。")),
+        )
 
     def compute_results(self) -> None:
         if not self.can_settle or self.code is None:
             return
-        if not confirm(self, self.tr("判定成绩结果"), self.tr("按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。"),
-                       self.tr("判定"), irreversible=False):
+        if not confirm(
+            self,
+            self.tr("判定成绩结果"),
+            self.tr("按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。"),
+            self.tr("判定"),
+            irreversible=False,
+        ):
             return
         self.run_results()
 
@@ -567,9 +878,112 @@ class ScoresPage(WorkPage):
         actor, code = self.ctx.actor, self.code
 
         def done(counts: dict[str, int]) -> None:
-            self.changed(self.tr("成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。")
-                         .replace("%1", str(counts.get("passed", 0))).replace("%2", str(counts.get("failed", 0)))
-                         .replace("%3", str(counts.get("absent", 0))), sittings=True)
+            self.changed(
+                self.tr("成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。")
+                .replace("%1", str(counts.get("passed", 0)))
+                .replace("%2", str(counts.get("failed", 0)))
+                .replace("%3", str(counts.get("absent", 0))),
+                sittings=True,
+            )
 
-        run_task(self, lambda _p: scoring.compute_results(actor, code), title=self.tr("判定成绩结果"),
-                 on_done=done, on_error=self.refused)
+        run_task(
+            self,
+            lambda _p: scoring.compute_results(actor, code),
+            title=self.tr("判定成绩结果"),
+            on_done=done,
+            on_error=self.refused,
+        )
+
+    # --- markers and score sheets -----------------------------------------------------------------------
+    def assign_marker(self) -> None:
+        if not self.can_mark or self.loaded is None or not self.loaded.marking:
+            return
+        dialog = MarkerDialog(self.ctx.actor, list(self.loaded.marking), self)
+        self.open_dialog(
+            dialog,
+            lambda view: self.changed(
+                self.tr("已选配 %1 为%2%3的阅卷人。")
+                .replace("%1", view.name)
+                .replace("%2", view.session)
+                .replace("%3", view.room)
+            ),
+        )
+
+    def select_marker(self, name: str) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
+        view, proxy = self.marker_table.view, self.marker_table.proxy
+        view.clearSelection()
+        for r in range(proxy.rowCount()):
+            if proxy.source_row_object(proxy.index(r, 0)).name == name:
+                view.selectionModel().select(
+                    proxy.index(r, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                break
+        self._update_buttons()
+
+    def unassign_marker(self) -> None:
+        chosen = self.marker_table.selected_rows()
+        if not self.can_mark or len(chosen) != 1:
+            return
+        m = chosen[0]
+        if not confirm(
+            self,
+            self.tr("取消选配"),
+            self.tr("取消 %1 在%2%3的阅卷安排？")
+            .replace("%1", m.name)
+            .replace("%2", m.session)
+            .replace("%3", m.room),
+            self.tr("取消选配"),
+            irreversible=False,
+        ):
+            return
+        self.run_unassign(m)
+
+    def run_unassign(self, m: marking.MarkerView) -> None:
+        actor = self.ctx.actor
+        run_task(
+            self,
+            lambda _p: marking.unassign_marker(actor, m.id),
+            title=self.tr("取消选配"),
+            on_done=lambda _r: self.changed(self.tr("已取消 %1 的阅卷安排。").replace("%1", m.name)),
+            on_error=self.refused,
+        )
+
+    def write_sheets(self, folder: Path | None = None) -> None:
+        """One Excel entry sheet (this round) and one printed marking sheet (PDF) per session and room."""
+        if self.code is None or self.loaded is None:
+            return
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(
+                self, self.tr("选择保存评分记录表的文件夹"), str(documents_folder())
+            )
+            if not chosen:
+                return
+            folder = Path(chosen)
+        actor, code, part, round_no, target = (
+            self.ctx.actor,
+            self.code,
+            self.part_value,
+            self.round_no,
+            Path(folder),
+        )
+
+        def done(files: list[scoring.SheetFile]) -> None:
+            self.show_notice(
+                self.tr("已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。")
+                .replace("%1", self.tr(ExamPart(part).label))
+                .replace("%2", str(len(files)))
+                .replace("%3", str(round_no))
+                .replace("%4", str(sum(f.candidates for f in files)))
+                .replace("%5", str(target))
+            )
+
+        run_task(
+            self,
+            lambda _p: scoring.write_score_sheets(actor, code, part, round_no, target),
+            title=self.tr("写出评分记录表"),
+            on_done=done,
+            on_error=self.refused,
+        )

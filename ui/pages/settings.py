@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -105,7 +107,11 @@ class UserDialog(QDialog):
 
     def __init__(self, existing: users.UserView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("新建用户") if existing is None else self.tr("修改角色 — %1").replace("%1", existing.username))
+        self.setWindowTitle(
+            self.tr("新建用户")
+            if existing is None
+            else self.tr("修改角色 — %1").replace("%1", existing.username)
+        )
         layout = QFormLayout(self)
         self.username = QLineEdit(existing.username if existing else "")
         self.display_name = QLineEdit(existing.display_name if existing else "")
@@ -136,6 +142,121 @@ class UserDialog(QDialog):
 
     def roles(self) -> frozenset[Role]:
         return frozenset(r for r, c in self.role_checks.items() if c.isChecked())
+
+
+class YearScheduleDialog(QDialog):
+    """录入全年节假日安排: a new year's State Council schedule pasted line by line (or read from a small
+    file), checked by ``calendar.parse_schedule`` as it is typed, and saved whole or not at all."""
+
+    def __init__(self, actor, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.actor = actor
+        self.task = None
+        self.setWindowTitle(self.tr("录入全年节假日安排"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        form = QFormLayout()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year + 1)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText(
+            self.tr("例如：国务院办公厅关于2027年部分节假日安排的通知 国办发明电〔2026〕X号")
+        )
+        form.addRow(self.tr("年份 *"), self.year)
+        form.addRow(self.tr("依据 *"), self.source)
+        layout.addLayout(form)
+        layout.addWidget(
+            _hint(
+                self.tr(
+                    "按通知逐行填写：放假写“开始日期~结束日期 节日”，单日写“日期 节日”；调休上班的周六、周日每天一行，"
+                    "说明中写“上班”或“补班”。以 # 开头的行不读取。也可从 .txt、.csv 或 .xlsx 文件读取。"
+                )
+            )
+        )
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(calendar.SCHEDULE_EXAMPLE)
+        self.text.setMinimumHeight(220)
+        layout.addWidget(self.text, 1)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.preview)
+        self.replace = QCheckBox(self.tr("替换该年已录入的安排（该年原有的全部调整将被删除）"))
+        layout.addWidget(self.replace)
+        self.error = QLabel()
+        self.error.setObjectName("FieldError")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.load_button = buttons.addButton(self.tr("从文件读取…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.ok = primary(buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole))
+        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.load_button.clicked.connect(lambda: self.load_file())
+        layout.addWidget(buttons)
+        self.text.textChanged.connect(self.check)
+        self.year.valueChanged.connect(lambda _v: self.check())
+        self.resize(640, 520)
+        self.check()
+
+    def check(self) -> bool:
+        """Parse as typed: the counts, or the first problem with its line."""
+        text = self.text.toPlainText()
+        if not text.strip():
+            self.preview.setText(self.tr("尚未填写。"))
+            self.preview.setStyleSheet("")
+            return False
+        try:
+            schedule = calendar.parse_schedule(self.year.value(), text)
+        except JlexamError as exc:
+            self.preview.setText(exc.message)
+            self.preview.setStyleSheet("color: #b42318;")
+            return False
+        self.preview.setText(
+            self.tr("%1 年：放假 %2 天，调休上班 %3 天。")
+            .replace("%1", str(schedule.year))
+            .replace("%2", str(len(schedule.days_off)))
+            .replace("%3", str(len(schedule.working_days)))
+        )
+        self.preview.setStyleSheet("color: #067647;")
+        return True
+
+    def load_file(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _f = QFileDialog.getOpenFileName(
+                self, self.tr("读取节假日安排"), "", self.tr("节假日安排 (*.txt *.csv *.xlsx)")
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        try:
+            self.text.setPlainText(calendar.schedule_text_from_file(path))
+        except JlexamError as exc:
+            self._show_error(exc.message)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def submit(self) -> None:
+        if self.task is not None and self.task.is_running:
+            return
+        self._show_error("")
+        actor, year, text = self.actor, self.year.value(), self.text.toPlainText()
+        source, replace = self.source.text(), self.replace.isChecked()
+        self.ok.setEnabled(False)
+        self.task = run_task(
+            self,
+            lambda _p: calendar.declare_year_schedule(actor, year, text, source, replace),
+            title=self.windowTitle(),
+            on_done=lambda _s: self.accept(),
+            on_error=lambda exc: self._show_error(exc.message if isinstance(exc, JlexamError) else str(exc)),
+        )
+        self.task.finished.connect(lambda: self.ok.setEnabled(True))
 
 
 class SettingsPage(Page):
@@ -170,7 +291,11 @@ class SettingsPage(Page):
         self.db_location = QLineEdit(db.display_name)
         self.db_location.setReadOnly(True)
         self.db_location.setMaximumWidth(720)
-        kind = self.tr("本机 SQLite 数据库文件") if db.sqlite_path else self.tr("PostgreSQL 数据库服务器（多台电脑共用）")
+        kind = (
+            self.tr("本机 SQLite 数据库文件")
+            if db.sqlite_path
+            else self.tr("PostgreSQL 数据库服务器（多台电脑共用）")
+        )
         form.addRow(self.tr("当前数据库"), self.db_location)
         form.addRow(self.tr("类型"), QLabel(kind))
         card.body.addLayout(form)
@@ -179,8 +304,14 @@ class SettingsPage(Page):
         change.clicked.connect(self.change_database)
         change.setVisible(self.ctx.actor.can("settings.manage"))
         card.header.addWidget(change)
-        card.body.addWidget(_hint(self.tr("多台电脑共用时，请使用 PostgreSQL 服务器，地址形如 "
-                                          "postgresql://用户名:密码@服务器:5432/jlexam。更换后需要重新启动程序。")))
+        card.body.addWidget(
+            _hint(
+                self.tr(
+                    "多台电脑共用时，请使用 PostgreSQL 服务器，地址形如 "
+                    "postgresql://用户名:密码@服务器:5432/jlexam。更换后需要重新启动程序。"
+                )
+            )
+        )
         widgets: list[QWidget] = [card]
         if self.ctx.actor.can("backup.manage"):
             widgets.append(self._backups_card())
@@ -192,14 +323,25 @@ class SettingsPage(Page):
         self.restore_button = danger(QPushButton(self.tr("从所选备份恢复…")))
         card.header.addWidget(self.backup_now)
         card.header.addWidget(self.restore_button)
-        card.body.addWidget(_hint(self.tr("程序在启动、退出以及每次批量或不可撤销的操作之前自动备份；保留最近 20 份，"
-                                          "以及最近 30 天每天最新的一份。")))
+        card.body.addWidget(
+            _hint(
+                self.tr(
+                    "程序在启动、退出以及每次批量或不可撤销的操作之前自动备份；保留最近 20 份，"
+                    "以及最近 30 天每天最新的一份。"
+                )
+            )
+        )
         self.backups = TableView(
             [
                 Column(self.tr("备份时间"), lambda b: b.created_at, width=170),
                 Column(self.tr("原因"), lambda b: _reason(b.reason), width=150),
-                Column(self.tr("大小"), lambda b: b.size, format=lambda v: f"{v / 1024 / 1024:.1f} MB", width=90,
-                       align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                Column(
+                    self.tr("大小"),
+                    lambda b: b.size,
+                    format=lambda v: f"{v / 1024 / 1024:.1f} MB",
+                    width=90,
+                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                ),
                 Column(self.tr("文件"), lambda b: b.path.name),
             ],
             empty_text=self.tr("还没有备份。"),
@@ -208,7 +350,9 @@ class SettingsPage(Page):
         self.backups.setMinimumHeight(260)
         card.body.addWidget(self.backups, 1)
         if self.ctx.db.sqlite_path is None:
-            self.backups.set_empty_text(self.tr("PostgreSQL 数据库由服务器管理员用 pg_dump 备份；这里没有本机备份。"))
+            self.backups.set_empty_text(
+                self.tr("PostgreSQL 数据库由服务器管理员用 pg_dump 备份；这里没有本机备份。")
+            )
             self.backup_now.setEnabled(False)
             self.restore_button.setEnabled(False)
         self.backup_now.clicked.connect(self.create_backup)
@@ -217,17 +361,31 @@ class SettingsPage(Page):
 
     def change_database(self) -> None:
         current = str(QSettings().value(DB_URL_KEY, "") or self.ctx.db.display_name)
-        choice, ok = QInputDialog.getItem(self, self.tr("更换数据库"), self.tr("新的数据库在哪里？"),
-                                          [self.tr("本机文件（SQLite）"), self.tr("数据库服务器（PostgreSQL）")], 0, False)
+        choice, ok = QInputDialog.getItem(
+            self,
+            self.tr("更换数据库"),
+            self.tr("新的数据库在哪里？"),
+            [self.tr("本机文件（SQLite）"), self.tr("数据库服务器（PostgreSQL）")],
+            0,
+            False,
+        )
         if not ok:
             return
         if choice.startswith(self.tr("本机文件（SQLite）")[:2]):
-            target, _f = QFileDialog.getSaveFileName(self, self.tr("选择数据库文件"), current,
-                                                     self.tr("jlexam 数据库 (*.sqlite)"),
-                                                     options=QFileDialog.Option.DontConfirmOverwrite)
+            target, _f = QFileDialog.getSaveFileName(
+                self,
+                self.tr("选择数据库文件"),
+                current,
+                self.tr("jlexam 数据库 (*.sqlite)"),
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )
         else:
-            target, ok = QInputDialog.getText(self, self.tr("数据库服务器"), self.tr("PostgreSQL 地址："),
-                                              text="postgresql://jlexam@127.0.0.1:5432/jlexam")
+            target, ok = QInputDialog.getText(
+                self,
+                self.tr("数据库服务器"),
+                self.tr("PostgreSQL 地址："),
+                text="postgresql://jlexam@127.0.0.1:5432/jlexam",
+            )
             if not ok:
                 return
         if not target:
@@ -238,8 +396,12 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         if self.ctx.actor.can("backup.manage") and self.ctx.db.sqlite_path is not None:
             db = self.ctx.db
-            run_task(self, lambda _p: backups.list_backups(db), dialog=False,
-                     on_done=lambda rows: self.backups.set_rows(rows))
+            run_task(
+                self,
+                lambda _p: backups.list_backups(db),
+                dialog=False,
+                on_done=lambda rows: self.backups.set_rows(rows),
+            )
         self._refresh_keys()
         if hasattr(self, "overrides"):
             self._refresh_calendar()
@@ -249,19 +411,32 @@ class SettingsPage(Page):
 
     def create_backup(self) -> None:
         actor = self.ctx.actor
-        run_task(self, lambda _p: settings_backup(actor), title=self.tr("备份数据库"),
-                 label=self.tr("正在备份数据库……"), cancellable=False,
-                 on_done=lambda path: (self.refresh(), self._status(self.tr("已备份到 %1").replace("%1", path.name))))
+        run_task(
+            self,
+            lambda _p: settings_backup(actor),
+            title=self.tr("备份数据库"),
+            label=self.tr("正在备份数据库……"),
+            cancellable=False,
+            on_done=lambda path: (
+                self.refresh(),
+                self._status(self.tr("已备份到 %1").replace("%1", path.name)),
+            ),
+        )
 
     def restore_backup(self) -> None:
         chosen = self.backups.current_row()
         if chosen is None:
             info(self, self.tr("从备份恢复"), self.tr("请先在列表中选择一份备份。"))
             return
-        if confirm(self, self.tr("从备份恢复"),
-                   self.tr("将用 %1 的备份替换当前数据库。备份之后所做的全部更改都会丢失（当前文件会另存一份）。"
-                           "恢复后需要重新登录。").replace("%1", f"{chosen.created_at.astimezone():%Y-%m-%d %H:%M}"),
-                   self.tr("恢复")):
+        if confirm(
+            self,
+            self.tr("从备份恢复"),
+            self.tr(
+                "将用 %1 的备份替换当前数据库。备份之后所做的全部更改都会丢失（当前文件会另存一份）。"
+                "恢复后需要重新登录。"
+            ).replace("%1", f"{chosen.created_at.astimezone():%Y-%m-%d %H:%M}"),
+            self.tr("恢复"),
+        ):
             self.restore_requested.emit(chosen.path)
 
     def _status(self, text: str) -> None:
@@ -274,9 +449,15 @@ class SettingsPage(Page):
         card = Card(self.tr("密钥环"))
         self.keyring_banner = Banner(self.tr("正在检查……"), "info")
         card.body.addWidget(self.keyring_banner)
-        card.body.addWidget(_hint(self.tr("考生证件号码等个人信息加密保存，数据密钥保存在本机密钥环中；"
-                                          "准考证和证书上的二维码用签名密钥签名。重装电脑前请导出密钥恢复文件并妥善保管，"
-                                          "否则加密的个人信息将无法读取。")))
+        card.body.addWidget(
+            _hint(
+                self.tr(
+                    "考生证件号码等个人信息加密保存，数据密钥保存在本机密钥环中；"
+                    "准考证和证书上的二维码用签名密钥签名。重装电脑前请导出密钥恢复文件并妥善保管，"
+                    "否则加密的个人信息将无法读取。"
+                )
+            )
+        )
         buttons = QHBoxLayout()
         self.export_public = QPushButton(self.tr("导出签名公钥…"))
         self.export_recovery = primary(QPushButton(self.tr("导出密钥恢复文件…")))
@@ -301,53 +482,96 @@ class SettingsPage(Page):
         self.keyring_banner.set(status.message, "ok" if status.usable else "error")
 
     def do_export_public(self) -> None:
-        target, _f = QFileDialog.getSaveFileName(self, self.tr("导出签名公钥"), "jlexam-public-key.pem",
-                                                 self.tr("PEM 文件 (*.pem)"))
+        target, _f = QFileDialog.getSaveFileName(
+            self, self.tr("导出签名公钥"), "jlexam-public-key.pem", self.tr("PEM 文件 (*.pem)")
+        )
         if not target:
             return
         actor = self.ctx.actor
-        run_task(self, lambda _p: keys.export_public_key(actor, Path(target)), title=self.tr("导出签名公钥"),
-                 on_done=lambda kid: info(self, self.tr("导出签名公钥"),
-                                          self.tr("已导出公钥（密钥编号 %1）到 %2。").replace("%1", kid).replace("%2", target)))
+        run_task(
+            self,
+            lambda _p: keys.export_public_key(actor, Path(target)),
+            title=self.tr("导出签名公钥"),
+            on_done=lambda kid: info(
+                self,
+                self.tr("导出签名公钥"),
+                self.tr("已导出公钥（密钥编号 %1）到 %2。").replace("%1", kid).replace("%2", target),
+            ),
+        )
 
     def do_export_recovery(self) -> None:
-        dialog = _PassphraseDialog(self.tr("导出密钥恢复文件"),
-                                   self.tr("请设定保护恢复文件的口令（至少 8 个字符）。没有这个口令，恢复文件无法使用；"
-                                           "请把口令和文件分开保管。"), confirm_twice=True, parent=self)
+        dialog = _PassphraseDialog(
+            self.tr("导出密钥恢复文件"),
+            self.tr(
+                "请设定保护恢复文件的口令（至少 8 个字符）。没有这个口令，恢复文件无法使用；"
+                "请把口令和文件分开保管。"
+            ),
+            confirm_twice=True,
+            parent=self,
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        target, _f = QFileDialog.getSaveFileName(self, self.tr("保存密钥恢复文件"), "jlexam-keys.recovery",
-                                                 self.tr("密钥恢复文件 (*.recovery)"))
+        target, _f = QFileDialog.getSaveFileName(
+            self, self.tr("保存密钥恢复文件"), "jlexam-keys.recovery", self.tr("密钥恢复文件 (*.recovery)")
+        )
         if not target:
             return
         actor, passphrase = self.ctx.actor, dialog.first.text()
-        run_task(self, lambda _p: keys.export_recovery(actor, Path(target), passphrase),
-                 title=self.tr("导出密钥恢复文件"), cancellable=False,
-                 on_done=lambda _r: info(self, self.tr("导出密钥恢复文件"), self.tr("已保存到 %1。").replace("%1", target)))
+        run_task(
+            self,
+            lambda _p: keys.export_recovery(actor, Path(target), passphrase),
+            title=self.tr("导出密钥恢复文件"),
+            cancellable=False,
+            on_done=lambda _r: info(
+                self, self.tr("导出密钥恢复文件"), self.tr("已保存到 %1。").replace("%1", target)
+            ),
+        )
 
     def do_import_recovery(self) -> None:
-        source, _f = QFileDialog.getOpenFileName(self, self.tr("选择密钥恢复文件"), "",
-                                                 self.tr("密钥恢复文件 (*.recovery);;所有文件 (*)"))
+        source, _f = QFileDialog.getOpenFileName(
+            self, self.tr("选择密钥恢复文件"), "", self.tr("密钥恢复文件 (*.recovery);;所有文件 (*)")
+        )
         if not source:
             return
-        dialog = _PassphraseDialog(self.tr("导入密钥恢复文件"), self.tr("请输入导出时设定的口令。"),
-                                   confirm_twice=False, parent=self)
+        dialog = _PassphraseDialog(
+            self.tr("导入密钥恢复文件"), self.tr("请输入导出时设定的口令。"), confirm_twice=False, parent=self
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         actor, passphrase = self.ctx.actor, dialog.first.text()
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, JlexamError) and "已有" in exc.message and confirm(
-                    self, self.tr("覆盖现有密钥"),
-                    exc.message + "\n\n" + self.tr("覆盖后，用现有密钥加密的数据将无法读取。确定要覆盖吗？"), self.tr("覆盖")):
-                run_task(self, lambda _p: keys.import_recovery(actor, Path(source), passphrase, overwrite=True),
-                         title=self.tr("导入密钥"), cancellable=False, on_done=lambda _r: self._refresh_keys())
+            if (
+                isinstance(exc, JlexamError)
+                and "已有" in exc.message
+                and confirm(
+                    self,
+                    self.tr("覆盖现有密钥"),
+                    exc.message + "\n\n" + self.tr("覆盖后，用现有密钥加密的数据将无法读取。确定要覆盖吗？"),
+                    self.tr("覆盖"),
+                )
+            ):
+                run_task(
+                    self,
+                    lambda _p: keys.import_recovery(actor, Path(source), passphrase, overwrite=True),
+                    title=self.tr("导入密钥"),
+                    cancellable=False,
+                    on_done=lambda _r: self._refresh_keys(),
+                )
             else:
                 show_error(self, exc)
 
-        run_task(self, lambda _p: keys.import_recovery(actor, Path(source), passphrase), title=self.tr("导入密钥"),
-                 cancellable=False, on_done=lambda _r: (self._refresh_keys(), info(
-                     self, self.tr("导入密钥"), self.tr("密钥已导入。"))), on_error=failed)
+        run_task(
+            self,
+            lambda _p: keys.import_recovery(actor, Path(source), passphrase),
+            title=self.tr("导入密钥"),
+            cancellable=False,
+            on_done=lambda _r: (
+                self._refresh_keys(),
+                info(self, self.tr("导入密钥"), self.tr("密钥已导入。")),
+            ),
+            on_error=failed,
+        )
 
     # --- calendar --------------------------------------------------------------------------------------------
     def _calendar_tab(self) -> QWidget:
@@ -366,6 +590,12 @@ class SettingsPage(Page):
         self.override_note.setPlaceholderText(self.tr("说明，例如：国务院办公厅通知 国办发明电〔2025〕7号"))
         add = primary(QPushButton(self.tr("添加调整")))
         remove = danger(QPushButton(self.tr("删除所选")))
+        self.year_button = primary(QPushButton(self.tr("录入全年安排…")))
+        self.year_button.setToolTip(
+            self.tr("国务院公布新一年的节假日安排后，在这里录入全年的放假和调休上班日期")
+        )
+        self.year_button.setVisible(editable)
+        self.year_button.clicked.connect(lambda: self.declare_year())
         for w in (QLabel(self.tr("日期")), self.override_day, self.override_kind, self.override_note, add):
             row.addWidget(w)
         row.setStretch(3, 1)
@@ -378,13 +608,18 @@ class SettingsPage(Page):
             [
                 Column(self.tr("日期"), lambda o: o.day, width=120),
                 Column(self.tr("星期"), lambda o: "一二三四五六日"[o.day.weekday()], width=60),
-                Column(self.tr("调整为"), lambda o: self.tr("工作日") if o.working else self.tr("休息日"), width=100),
+                Column(
+                    self.tr("调整为"),
+                    lambda o: self.tr("工作日") if o.working else self.tr("休息日"),
+                    width=100,
+                ),
                 Column(self.tr("说明"), lambda o: o.note),
             ],
             empty_text=self.tr("没有调整。工作日按随程序附带的国务院节假日安排计算。"),
         )
         self.overrides.setMinimumHeight(280)
         card.body.addWidget(self.overrides, 1)
+        card.header.addWidget(self.year_button)
         card.header.addWidget(remove)
         remove.setVisible(editable)
         add.clicked.connect(self.add_override)
@@ -393,29 +628,68 @@ class SettingsPage(Page):
 
     def _refresh_calendar(self) -> None:
         actor = self.ctx.actor
-        run_task(self, lambda _p: (calendar.list_overrides(actor), calendar.covered_years(actor)), dialog=False,
-                 on_done=self._calendar_loaded)
+        run_task(
+            self,
+            lambda _p: (
+                calendar.list_overrides(actor),
+                calendar.covered_years(actor),
+                calendar.bundled_years(actor),
+            ),
+            dialog=False,
+            on_done=self._calendar_loaded,
+        )
 
     def _calendar_loaded(self, result: tuple) -> None:
-        rows, years = result
+        rows, years, bundled = result
         self.overrides.set_rows(rows)
-        text = "、".join(str(y) for y in years) if years else self.tr("（仅随程序附带的年份）")
-        self.years_label.setText(self.tr("已录入节假日安排的年份：%1。调整优先于随程序附带的国务院安排，"
-                                         "用于计算公示期、上报期限等工作日。").replace("%1", text))
+        text = "、".join(str(y) for y in years) if years else self.tr("无")
+        span = f"{bundled[0]}–{bundled[-1]}" if bundled else self.tr("无")
+        next_year = date.today().year + 1
+        missing = next_year not in years and next_year not in bundled
+        self.years_label.setText(
+            self.tr(
+                "随程序附带的国务院节假日安排：%1 年；管理员录入的年份：%2。调整优先于附带的安排，用于计算公示期、"
+                "上报期限等工作日。"
+            )
+            .replace("%1", span)
+            .replace("%2", text)
+            + (
+                self.tr(
+                    "\n%1 年的安排尚未录入：国务院公布后请点“录入全年安排…”；未录入前该年的期限按周一至周五暂定计算。"
+                ).replace("%1", str(next_year))
+                if missing
+                else ""
+            )
+        )
+
+    def declare_year(self) -> YearScheduleDialog:
+        dialog = YearScheduleDialog(self.ctx.actor, self)
+        self.year_dialog = dialog
+        dialog.accepted.connect(self._refresh_calendar)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def add_override(self) -> None:
         actor = self.ctx.actor
         day: date = self.override_day.date().toPython()
         working, note = self.override_kind.currentData(), self.override_note.text()
-        run_task(self, lambda _p: calendar.set_override(actor, day, working, note), title=self.tr("保存节假日调整"),
-                 dialog=False, on_done=lambda _r: (self.override_note.clear(), self._refresh_calendar()))
+        run_task(
+            self,
+            lambda _p: calendar.set_override(actor, day, working, note),
+            title=self.tr("保存节假日调整"),
+            dialog=False,
+            on_done=lambda _r: (self.override_note.clear(), self._refresh_calendar()),
+        )
 
     def remove_override(self) -> None:
         chosen = self.overrides.selected_rows()
         if not chosen:
             return
         days = "、".join(f"{o.day:%Y-%m-%d}" for o in chosen)
-        if not confirm(self, self.tr("删除调整"), self.tr("删除 %1 的调整？").replace("%1", days), self.tr("删除")):
+        if not confirm(
+            self, self.tr("删除调整"), self.tr("删除 %1 的调整？").replace("%1", days), self.tr("删除")
+        ):
             return
         actor = self.ctx.actor
 
@@ -423,14 +697,22 @@ class SettingsPage(Page):
             for o in chosen:
                 calendar.remove_override(actor, o.day)
 
-        run_task(self, work, title=self.tr("删除调整"), dialog=False, on_done=lambda _r: self._refresh_calendar())
+        run_task(
+            self, work, title=self.tr("删除调整"), dialog=False, on_done=lambda _r: self._refresh_calendar()
+        )
 
     # --- printers --------------------------------------------------------------------------------------------
     def _printer_tab(self) -> QWidget:
         card = Card(self.tr("打印机校准偏移"))
-        card.body.addWidget(_hint(self.tr("在空白证书等预印纸张上套打时，每台打印机的进纸位置略有不同。"
-                                          "先打印校准页，量出红色十字到纸边的实际距离，与 20 毫米的差值就是偏移："
-                                          "向右、向下为正，范围 ±20 毫米。")))
+        card.body.addWidget(
+            _hint(
+                self.tr(
+                    "在空白证书等预印纸张上套打时，每台打印机的进纸位置略有不同。"
+                    "先打印校准页，量出红色十字到纸边的实际距离，与 20 毫米的差值就是偏移："
+                    "向右、向下为正，范围 ±20 毫米。"
+                )
+            )
+        )
         editable = self.ctx.actor.can("settings.manage")
         form = QFormLayout()
         self.printer = QComboBox()
@@ -467,7 +749,9 @@ class SettingsPage(Page):
         self.offsets = TableView(
             [
                 Column(self.tr("打印机"), lambda o: o.printer, width=320),
-                Column(self.tr("水平偏移（毫米）"), lambda o: o.x_mm, format=lambda v: f"{v:+.1f}", width=140),
+                Column(
+                    self.tr("水平偏移（毫米）"), lambda o: o.x_mm, format=lambda v: f"{v:+.1f}", width=140
+                ),
                 Column(self.tr("垂直偏移（毫米）"), lambda o: o.y_mm, format=lambda v: f"{v:+.1f}"),
             ],
             empty_text=self.tr("还没有校准过的打印机。未校准的打印机按零偏移打印。"),
@@ -485,8 +769,12 @@ class SettingsPage(Page):
 
     def _refresh_printers(self) -> None:
         actor = self.ctx.actor
-        run_task(self, lambda _p: settings_service.list_printer_offsets(actor), dialog=False,
-                 on_done=self._printers_loaded)
+        run_task(
+            self,
+            lambda _p: settings_service.list_printer_offsets(actor),
+            dialog=False,
+            on_done=self._printers_loaded,
+        )
 
     def _printers_loaded(self, offsets: list) -> None:
         self._offsets = offsets
@@ -506,27 +794,42 @@ class SettingsPage(Page):
     def save_printer_offset(self) -> None:
         actor, name = self.ctx.actor, self.printer.currentText()
         x, y = self.offset_x.value(), self.offset_y.value()
-        run_task(self, lambda _p: settings_service.set_printer_offset(actor, name, x, y),
-                 title=self.tr("保存偏移"), dialog=False, on_done=lambda _r: self._refresh_printers())
+        run_task(
+            self,
+            lambda _p: settings_service.set_printer_offset(actor, name, x, y),
+            title=self.tr("保存偏移"),
+            dialog=False,
+            on_done=lambda _r: self._refresh_printers(),
+        )
 
     def remove_printer_offset(self) -> None:
         row = self.offsets.current_row()
         if row is None:
             return
-        if not confirm(self, self.tr("删除校准"), self.tr("删除打印机 %1 的校准偏移？").replace("%1", row.printer),
-                       self.tr("删除")):
+        if not confirm(
+            self,
+            self.tr("删除校准"),
+            self.tr("删除打印机 %1 的校准偏移？").replace("%1", row.printer),
+            self.tr("删除"),
+        ):
             return
         actor = self.ctx.actor
-        run_task(self, lambda _p: settings_service.remove_printer_offset(actor, row.printer),
-                 title=self.tr("删除校准"), dialog=False, on_done=lambda _r: self._refresh_printers())
+        run_task(
+            self,
+            lambda _p: settings_service.remove_printer_offset(actor, row.printer),
+            title=self.tr("删除校准"),
+            dialog=False,
+            on_done=lambda _r: self._refresh_printers(),
+        )
 
     def print_test_page(self) -> None:
         from ui.pdf_preview import PdfPreview, write_calibration_page
 
         name = self.printer.currentText().strip()
         folder = Path(tempfile.mkdtemp(prefix="jlexam-"))
-        path = write_calibration_page(folder / "calibration.pdf", name or "-",
-                                      (self.offset_x.value(), self.offset_y.value()))
+        path = write_calibration_page(
+            folder / "calibration.pdf", name or "-", (self.offset_x.value(), self.offset_y.value())
+        )
         PdfPreview(path, actor=self.ctx.actor, title=self.tr("打印机校准页"), parent=self).exec()
 
     # --- language and own password ------------------------------------------------------------------------
@@ -594,8 +897,13 @@ class SettingsPage(Page):
             else:
                 show_error(self, exc)
 
-        run_task(self, lambda _p: users.change_own_password(actor, old, new), dialog=False, on_done=done,
-                 on_error=failed)
+        run_task(
+            self,
+            lambda _p: users.change_own_password(actor, old, new),
+            dialog=False,
+            on_done=done,
+            on_error=failed,
+        )
 
     # --- users and roles (admin) ------------------------------------------------------------------------------
     def _users_tab(self) -> QWidget:
@@ -612,8 +920,12 @@ class SettingsPage(Page):
                 Column(self.tr("用户名"), lambda u: u.username, width=130),
                 Column(self.tr("姓名"), lambda u: u.display_name, width=120),
                 Column(self.tr("角色"), lambda u: "、".join(r.label for r in sorted(u.roles)), width=240),
-                Column(self.tr("状态"), lambda u: self.tr("正常") if u.active else self.tr("已停用"), width=80,
-                       color=lambda u: None if u.active else "#b42318"),
+                Column(
+                    self.tr("状态"),
+                    lambda u: self.tr("正常") if u.active else self.tr("已停用"),
+                    width=80,
+                    color=lambda u: None if u.active else "#b42318",
+                ),
                 Column(self.tr("锁定至"), lambda u: u.locked_until, width=160),
                 Column(self.tr("最近登录"), lambda u: u.last_login_at),
             ],
@@ -621,8 +933,14 @@ class SettingsPage(Page):
         )
         self.users_table.setMinimumHeight(300)
         card.body.addWidget(self.users_table, 1)
-        card.body.addWidget(_hint(self.tr("系统管理员：用户、密钥、设置、备份；考务人员：批次、报名、编排、考务、录分；"
-                                          "主考/质量督导：审批、锁定、启封见证、发证、公示与异议；数据员：数据上报与档案导出。")))
+        card.body.addWidget(
+            _hint(
+                self.tr(
+                    "系统管理员：用户、密钥、设置、备份；考务人员：批次、报名、编排、考务、录分；"
+                    "主考/质量督导：审批、锁定、启封见证、发证、公示与异议；数据员：数据上报与档案导出。"
+                )
+            )
+        )
         new.clicked.connect(self.new_user)
         roles.clicked.connect(self.edit_roles)
         toggle.clicked.connect(self.toggle_user)
@@ -649,8 +967,12 @@ class SettingsPage(Page):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         actor = self.ctx.actor
-        name, display, pw, roles = (dialog.username.text(), dialog.display_name.text(), dialog.password.text(),
-                                    dialog.roles())
+        name, display, pw, roles = (
+            dialog.username.text(),
+            dialog.display_name.text(),
+            dialog.password.text(),
+            dialog.roles(),
+        )
         self._user_task(lambda: users.create_user(actor, name, display, pw, roles), self.tr("新建用户"))
 
     def edit_roles(self) -> None:
@@ -667,9 +989,13 @@ class SettingsPage(Page):
         user = self._chosen_user()
         if user is None:
             return
-        if user.active and not confirm(self, self.tr("停用用户"),
-                                       self.tr("停用 %1 后，该用户将不能登录。").replace("%1", user.username),
-                                       self.tr("停用"), irreversible=False):
+        if user.active and not confirm(
+            self,
+            self.tr("停用用户"),
+            self.tr("停用 %1 后，该用户将不能登录。").replace("%1", user.username),
+            self.tr("停用"),
+            irreversible=False,
+        ):
             return
         actor = self.ctx.actor
         self._user_task(lambda: users.set_active(actor, user.username, not user.active), self.tr("停用/启用"))
@@ -684,9 +1010,12 @@ class SettingsPage(Page):
         user = self._chosen_user()
         if user is None:
             return
-        password, ok = QInputDialog.getText(self, self.tr("重置密码"),
-                                            self.tr("为 %1 设置新密码（至少 8 位，含字母和数字）：").replace("%1", user.username),
-                                            QLineEdit.EchoMode.Password)
+        password, ok = QInputDialog.getText(
+            self,
+            self.tr("重置密码"),
+            self.tr("为 %1 设置新密码（至少 8 位，含字母和数字）：").replace("%1", user.username),
+            QLineEdit.EchoMode.Password,
+        )
         if ok and password:
             actor = self.ctx.actor
             self._user_task(lambda: users.reset_password(actor, user.username, password), self.tr("重置密码"))
