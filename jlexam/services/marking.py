@@ -34,7 +34,7 @@ from jlexam.services.arrangement import (
 )
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.sittings import get_sitting
-from jlexam.services.staffing import person_problems
+from jlexam.services.staffing import find_member, person_problems
 from jlexam.store.models import (
     Application,
     ExamSession,
@@ -179,18 +179,6 @@ def _view(s: Session, a: MarkerAssignment, sitting: Sitting | None = None) -> Ma
         a.assigned_by,
         a.assigned_at,
     )
-
-
-def _member(s: Session, staff: int | str) -> StaffMember:
-    m = s.get(StaffMember, int(staff)) if str(staff).strip().isdigit() else None
-    if m is None and isinstance(staff, str):
-        found = list(s.scalars(select(StaffMember).where(StaffMember.name == staff.strip())))
-        if len(found) > 1:
-            raise ValidationError(f"有多名考务人员叫“{staff.strip()}”：请用人员编号选择阅卷人。")
-        m = found[0] if found else None
-    if m is None:
-        raise NotFound(f"考务人员名册中没有“{staff}”：阅卷人须先在“考务人员”页登记为考评员。")
-    return m
 
 
 def _require_open(s: Session, sitting: Sitting, session: ExamSession) -> None:
@@ -371,7 +359,7 @@ def assign_marker(
     session = get_session(s, session_id)
     sitting = s.get(Sitting, session.sitting_id)
     assert sitting is not None
-    m = _member(s, staff)
+    m = find_member(s, staff, "阅卷人须先在“考务人员”页登记为考评员。")
     room_row = find_room(s, room) if room not in (None, "") else None
     _require_open(s, sitting, session)
     if room_row is not None and room_row.id not in _session_rooms(s, session):

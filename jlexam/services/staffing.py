@@ -213,7 +213,7 @@ def add_staff(uow: UnitOfWork, item: StaffInput) -> StaffView:
 @use_case("arrangement.manage")
 def update_staff(uow: UnitOfWork, staff_id: int, item: StaffInput) -> StaffView:
     s = uow.session
-    m = _member(s, staff_id)
+    m = find_member(s, staff_id)
     _check_staff(s, item)
     _apply(m, item)
     view = _staff_view(m)
@@ -227,15 +227,18 @@ def list_staff(s: Session, actor: Actor, role: str | None = None) -> list[StaffV
     return [r for r in rows if role is None or role in r.roles]
 
 
-def _member(s: Session, staff_id: int | str) -> StaffMember:
-    m = s.get(StaffMember, int(staff_id)) if str(staff_id).isdigit() else None
-    if m is None and isinstance(staff_id, str):
-        found = list(s.scalars(select(StaffMember).where(StaffMember.name == staff_id.strip())))
+def find_member(
+    s: Session, staff: int | str, missing: str = "请用 `jlexam staff list` 查看编号。"
+) -> StaffMember:
+    """A person of the staff registry by number or by name (refused when the name is shared)."""
+    m = s.get(StaffMember, int(staff)) if str(staff).strip().isdigit() else None
+    if m is None and isinstance(staff, str):
+        found = list(s.scalars(select(StaffMember).where(StaffMember.name == staff.strip())))
         if len(found) > 1:
-            raise ValidationError(f"有多名考务人员叫“{staff_id}”：请用人员编号。")
+            raise ValidationError(f"有多名考务人员叫“{staff.strip()}”：请用人员编号选择。")
         m = found[0] if found else None
     if m is None:
-        raise NotFound(f"没有考务人员“{staff_id}”。请用 `jlexam staff list` 查看编号。")
+        raise NotFound(f"考务人员名册中没有“{staff}”。{missing}")
     return m
 
 
@@ -442,7 +445,7 @@ def assign_staff(
     sitting = s.get(Sitting, session.sitting_id)
     assert sitting is not None
     _require_open_arrangement(sitting)
-    m = _member(s, staff)
+    m = find_member(s, staff)
     room_row = find_room(s, room) if room is not None else None
     a = _new_assignment(uow, session, m, duty, room_row)
     uow.audit(
@@ -776,7 +779,7 @@ def change_staff(
             raise ValidationError(f"场次 {session_id} 不属于认定批次 {sitting.code}。")
         if china_time(session.ends_at) <= china_time(uow.now):
             raise StateError(f"场次 {session_label(session)} 已结束，不能再调整考务人员。")
-        m = _member(s, staff)
+        m = find_member(s, staff)
         room_row = find_room(s, room) if room is not None else None
         _new_assignment(uow, session, m, duty, room_row)
         parts.append(
@@ -991,7 +994,7 @@ def record_briefing(
         )
     if not place.strip():
         raise ValidationError("请填写考务会地点。")
-    ids = [_member(s, a).id for a in attendees]
+    ids = [find_member(s, a).id for a in attendees]
     if not ids:
         raise ValidationError("请登记参加考务会的人员（002 第二十三条）。", rule="002 §23")
     b = Briefing(
