@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
 from jlexam.security.roles import PERMISSIONS, Role
 from jlexam.services.base import Actor
@@ -144,7 +144,14 @@ class Navigation(QWidget):
         version = QLabel(self.tr("版本 %1").replace("%1", _version()))
         version.setStyleSheet("color: #7f95ad; padding: 8px 18px; font-size: 8.5pt;")
         layout.addWidget(version)
-        self.setMinimumWidth(176)
+        self.setMinimumWidth(self._content_width())
+
+    def _content_width(self) -> int:
+        """Wide enough for the longest entry (English ones are longer) and the scroll bar, at least 176 px."""
+        self.list.ensurePolished()
+        widest = self.list.sizeHintForColumn(0)
+        scroll_bar = self.list.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return max(176, widest + scroll_bar + 2 * self.list.frameWidth() + 4)
 
     def _changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None and item.data(KEY_ROLE):

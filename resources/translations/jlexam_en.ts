@@ -4,67 +4,67 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="144"/>
+        <location filename="../../ui/pages/publicity.py" line="145"/>
         <source>答复异议</source>
         <translation>Answer objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="144"/>
+        <location filename="../../ui/pages/publicity.py" line="145"/>
         <source>答复</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="148"/>
+        <location filename="../../ui/pages/publicity.py" line="149"/>
         <source>异议</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="149"/>
+        <location filename="../../ui/pages/publicity.py" line="150"/>
         <source>答复期限</source>
         <translation>Answer due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="151"/>
+        <location filename="../../ui/pages/publicity.py" line="152"/>
         <source>例如：复核原始答卷，漏计一题 2 分</source>
         <translation>e.g. original answer sheet re-checked; 2 points for one question had been missed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="154"/>
+        <location filename="../../ui/pages/publicity.py" line="155"/>
         <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
         <translation>e.g. score stands / theory score corrected to 61</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="156"/>
+        <location filename="../../ui/pages/publicity.py" line="157"/>
         <source>复核情况 *</source>
         <translation>Re-check findings *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="157"/>
+        <location filename="../../ui/pages/publicity.py" line="158"/>
         <source>答复结论 *</source>
         <translation>Outcome *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="158"/>
+        <location filename="../../ui/pages/publicity.py" line="159"/>
         <source>答复日期 *</source>
         <translation>Answered on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="162"/>
+        <location filename="../../ui/pages/publicity.py" line="163"/>
         <source>更正%1</source>
         <translation>Correct %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="170"/>
+        <location filename="../../ui/pages/publicity.py" line="171"/>
         <source>成绩更正</source>
         <translation>Score correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="171"/>
+        <location filename="../../ui/pages/publicity.py" line="172"/>
         <source>只有关联了考生的异议才能更正成绩；更正后须重新发布公示。</source>
         <translation>Scores can only be corrected for objections linked to a candidate; after a correction the results must be published again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="185"/>
+        <location filename="../../ui/pages/publicity.py" line="186"/>
         <source>请填写更正后的成绩。</source>
         <translation>Enter the corrected score.</translation>
     </message>
@@ -72,14 +72,14 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="126"/>
+        <location filename="../../ui/pages/checkin.py" line="127"/>
         <source>等待扫描</source>
-        <translation type="unfinished"></translation>
+        <translation>Waiting for a scan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="163"/>
+        <location filename="../../ui/pages/checkin.py" line="164"/>
         <source>无照片</source>
-        <translation type="unfinished"></translation>
+        <translation>No photo</translation>
     </message>
 </context>
 <context>
@@ -155,12 +155,12 @@
     <message>
         <location filename="../../ui/app.py" line="195"/>
         <source>数据库 %1 由较早版本的 jlexam 创建，需要升级结构后才能使用。jlexam 不能备份 PostgreSQL 服务器上的数据库：请先请数据库管理员用 pg_dump 备份，备份完成后再升级。</source>
-        <translation type="unfinished"></translation>
+        <translation>Database %1 was created by an earlier version of jlexam and must be upgraded before use. jlexam cannot back up a database on a PostgreSQL server: ask the database administrator to back it up with pg_dump first, then upgrade.</translation>
     </message>
     <message>
         <location filename="../../ui/app.py" line="198"/>
         <source>已备份，升级</source>
-        <translation type="unfinished"></translation>
+        <translation>Backed up; upgrade</translation>
     </message>
     <message>
         <location filename="../../ui/app.py" line="199"/>
@@ -218,158 +218,158 @@
 <context>
     <name>ApplicationDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="145"/>
+        <location filename="../../ui/pages/registration.py" line="146"/>
         <source>登记报名 — %1</source>
         <translation>Record application — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="145"/>
+        <location filename="../../ui/pages/registration.py" line="146"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="156"/>
+        <location filename="../../ui/pages/registration.py" line="157"/>
         <source>18 位居民身份证号码，末位可为 X</source>
         <translation>18-character resident ID number; the last may be X</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="158"/>
+        <location filename="../../ui/pages/registration.py" line="159"/>
         <source>居民身份证由号码得出，可不填</source>
         <translation>Derived from a resident ID number; may be left empty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="165"/>
+        <location filename="../../ui/pages/registration.py" line="166"/>
         <source>工作单位或班级</source>
         <translation>Employer or class</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="167"/>
+        <location filename="../../ui/pages/registration.py" line="168"/>
         <source>在校学生填写</source>
         <translation>For students</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="171"/>
-        <location filename="../../ui/pages/registration.py" line="179"/>
+        <location filename="../../ui/pages/registration.py" line="172"/>
+        <location filename="../../ui/pages/registration.py" line="180"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="181"/>
+        <location filename="../../ui/pages/registration.py" line="182"/>
         <source> 年</source>
         <translation> years</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="183"/>
+        <location filename="../../ui/pages/registration.py" line="184"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="188"/>
+        <location filename="../../ui/pages/registration.py" line="189"/>
         <source>例如 中级职称（工程师）</source>
         <translation>e.g. intermediate title (engineer)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="193"/>
+        <location filename="../../ui/pages/registration.py" line="194"/>
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="194"/>
+        <location filename="../../ui/pages/registration.py" line="195"/>
         <source>证件类型</source>
         <translation>ID type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="195"/>
+        <location filename="../../ui/pages/registration.py" line="196"/>
         <source>证件号码 *</source>
         <translation>ID number *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="196"/>
+        <location filename="../../ui/pages/registration.py" line="197"/>
         <source>性别 *</source>
         <translation>Sex *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="197"/>
+        <location filename="../../ui/pages/registration.py" line="198"/>
         <source>出生日期</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="198"/>
+        <location filename="../../ui/pages/registration.py" line="199"/>
         <source>手机号码</source>
         <translation>Mobile phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="199"/>
+        <location filename="../../ui/pages/registration.py" line="200"/>
         <source>文化程度 *</source>
         <translation>Education *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="200"/>
+        <location filename="../../ui/pages/registration.py" line="201"/>
         <source>工作单位/班级</source>
         <translation>Employer/class</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="201"/>
+        <location filename="../../ui/pages/registration.py" line="202"/>
         <source>学号</source>
         <translation>Student number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="202"/>
+        <location filename="../../ui/pages/registration.py" line="203"/>
         <source>专业</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="203"/>
+        <location filename="../../ui/pages/registration.py" line="204"/>
         <source>毕业年份</source>
         <translation>Graduation year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="206"/>
+        <location filename="../../ui/pages/registration.py" line="207"/>
         <source>申报职业等级 *</source>
         <translation>Occupation and level *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="207"/>
+        <location filename="../../ui/pages/registration.py" line="208"/>
         <source>从事本职业年限</source>
         <translation>Years in the occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="208"/>
+        <location filename="../../ui/pages/registration.py" line="209"/>
         <source>现有证书等级</source>
         <translation>Current certificate level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="209"/>
+        <location filename="../../ui/pages/registration.py" line="210"/>
         <source>证书取得日期</source>
         <translation>Certificate obtained on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="210"/>
+        <location filename="../../ui/pages/registration.py" line="211"/>
         <source>专业技术职称</source>
         <translation>Professional title</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="211"/>
+        <location filename="../../ui/pages/registration.py" line="212"/>
         <source>职称取得日期</source>
         <translation>Title obtained on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="212"/>
+        <location filename="../../ui/pages/registration.py" line="213"/>
         <source>申报条件按国家职业标准核查（002 第十七条）：年限、现有证书和学历职称请如实填写，证明材料可在登记后附上。在校学生最高申报三级/高级工（003）。</source>
         <translation>Eligibility conditions are checked against the national occupational standard (002 §17): enter years, current certificate, education and title truthfully; evidence can be attached after recording. Students may apply for level 3 (三级/高级工) at most (003).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="219"/>
+        <location filename="../../ui/pages/registration.py" line="220"/>
         <source>考生</source>
         <translation>Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="219"/>
+        <location filename="../../ui/pages/registration.py" line="220"/>
         <source>申报</source>
         <translation>Applying for</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="273"/>
+        <location filename="../../ui/pages/registration.py" line="274"/>
         <source>本批次没有开考等级。</source>
         <translation>This sitting offers no levels.</translation>
     </message>
@@ -377,1243 +377,1269 @@
 <context>
     <name>ArchiveDialog</name>
     <message>
-        <location filename="../../ui/pages/archive.py" line="111"/>
+        <location filename="../../ui/pages/archive.py" line="112"/>
         <source>归档认定批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="111"/>
+        <location filename="../../ui/pages/archive.py" line="112"/>
         <source>归档</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="113"/>
+        <location filename="../../ui/pages/archive.py" line="114"/>
         <source>认定批次</source>
-        <translation type="unfinished">Sittings</translation>
+        <translation>Sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="115"/>
+        <location filename="../../ui/pages/archive.py" line="116"/>
         <source>例如：档案室 2 号柜第 3 层</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. records room, cabinet 2, shelf 3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="118"/>
-        <location filename="../../ui/pages/archive.py" line="121"/>
-        <source> 年</source>
-        <translation type="unfinished"> years</translation>
-    </message>
-    <message>
+        <location filename="../../ui/pages/archive.py" line="119"/>
         <location filename="../../ui/pages/archive.py" line="122"/>
-        <source>纸质原件存放位置 *</source>
-        <translation type="unfinished"></translation>
+        <source> 年</source>
+        <translation> years</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="123"/>
-        <source>纸质档案保管</source>
-        <translation type="unfinished"></translation>
+        <source>纸质原件存放位置 *</source>
+        <translation>Paper originals kept at *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="124"/>
-        <source>电子档案保管</source>
-        <translation type="unfinished"></translation>
+        <source>纸质档案保管</source>
+        <translation>Keep paper records</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="125"/>
-        <source>归档后生成档案目录：每项资料注明纸质或电子、保管期限和存放位置。保管期自归档之日起算，纸质不少于 3 年、电子不少于 5 年（002 第三十六条）；保管期内任何人都不能删除。</source>
-        <translation type="unfinished"></translation>
+        <source>电子档案保管</source>
+        <translation>Keep electronic records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="136"/>
+        <location filename="../../ui/pages/archive.py" line="126"/>
+        <source>归档后生成档案目录：每项资料注明纸质或电子、保管期限和存放位置。保管期自归档之日起算，纸质不少于 3 年、电子不少于 5 年（002 第三十六条）；保管期内任何人都不能删除。</source>
+        <translation>Archiving creates the archive index: each record with its medium (paper or electronic), retention and location. Retention runs from the archive date: paper at least 3 years, electronic at least 5 (002 §36); nobody can delete anything during retention.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="137"/>
         <source>请填写纸质档案原件的存放位置，以便日后查找（002 第三十五条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter where the paper originals are kept, so they can be found later (002 §35).</translation>
     </message>
 </context>
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../ui/pages/archive.py" line="194"/>
+        <location filename="../../ui/pages/archive.py" line="199"/>
         <source>认定批次档案</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting archives</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="194"/>
+        <location filename="../../ui/pages/archive.py" line="199"/>
         <source>监管统计报表</source>
-        <translation type="unfinished"></translation>
+        <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="195"/>
-        <location filename="../../ui/pages/archive.py" line="660"/>
+        <location filename="../../ui/pages/archive.py" line="200"/>
+        <location filename="../../ui/pages/archive.py" line="674"/>
         <source>终止备案报告</source>
-        <translation type="unfinished"></translation>
+        <translation>Termination report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="210"/>
-        <location filename="../../ui/pages/archive.py" line="684"/>
+        <location filename="../../ui/pages/archive.py" line="215"/>
+        <location filename="../../ui/pages/archive.py" line="698"/>
         <source>登记上报完成</source>
-        <translation type="unfinished"></translation>
+        <translation>Mark as reported</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="211"/>
+        <location filename="../../ui/pages/archive.py" line="216"/>
         <source>全部有效证书都在已登记回执的上报批次中后，登记本批次为“已上报”（002 第二十八条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Once every valid certificate is in an upload batch with a recorded receipt, mark this sitting &quot;Reported&quot; (002 §28)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="213"/>
+        <location filename="../../ui/pages/archive.py" line="218"/>
         <source>归档…</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="214"/>
+        <location filename="../../ui/pages/archive.py" line="219"/>
         <source>为已上报的认定批次生成档案目录，登记纸质原件存放位置</source>
-        <translation type="unfinished"></translation>
+        <translation>Create the archive index of a reported sitting and record where the paper originals are kept</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="225"/>
+        <location filename="../../ui/pages/archive.py" line="230"/>
         <source>生成档案包…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export package…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="226"/>
-        <location filename="../../ui/pages/archive.py" line="565"/>
+        <location filename="../../ui/pages/archive.py" line="231"/>
+        <location filename="../../ui/pages/archive.py" line="579"/>
         <source>一个批次一个 ZIP：档案目录、全部电子文件、SHA-256 清单和 Ed25519 签名，可用 jlexam batch verify 或 OpenSSL 校验</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="232"/>
-        <location filename="../../ui/pages/archive.py" line="330"/>
-        <location filename="../../ui/pages/archive.py" line="369"/>
-        <location filename="../../ui/pages/archive.py" line="379"/>
-        <location filename="../../ui/pages/archive.py" line="405"/>
-        <location filename="../../ui/pages/archive.py" line="451"/>
-        <location filename="../../ui/pages/archive.py" line="462"/>
-        <location filename="../../ui/pages/archive.py" line="625"/>
-        <source>认定批次</source>
-        <translation type="unfinished">Sittings</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="233"/>
-        <location filename="../../ui/pages/archive.py" line="256"/>
-        <location filename="../../ui/pages/archive.py" line="331"/>
-        <source>名称</source>
-        <translation type="unfinished">Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="234"/>
-        <location filename="../../ui/pages/archive.py" line="463"/>
-        <source>归档日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="235"/>
-        <location filename="../../ui/pages/archive.py" line="464"/>
-        <source>纸质保管至</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="236"/>
-        <location filename="../../ui/pages/archive.py" line="465"/>
-        <source>电子保管至</source>
-        <translation type="unfinished"></translation>
+        <translation>One ZIP per sitting: archive index, all electronic files, SHA-256 manifest and Ed25519 signature; verify with jlexam batch verify or OpenSSL</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="237"/>
-        <location filename="../../ui/pages/archive.py" line="466"/>
-        <source>纸质原件存放位置</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="344"/>
+        <location filename="../../ui/pages/archive.py" line="383"/>
+        <location filename="../../ui/pages/archive.py" line="393"/>
+        <location filename="../../ui/pages/archive.py" line="419"/>
+        <location filename="../../ui/pages/archive.py" line="465"/>
+        <location filename="../../ui/pages/archive.py" line="476"/>
+        <location filename="../../ui/pages/archive.py" line="639"/>
+        <source>认定批次</source>
+        <translation>Sitting</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="238"/>
-        <source>条目</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="261"/>
+        <location filename="../../ui/pages/archive.py" line="345"/>
+        <source>名称</source>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="239"/>
-        <location filename="../../ui/pages/archive.py" line="262"/>
-        <location filename="../../ui/pages/archive.py" line="333"/>
-        <location filename="../../ui/pages/archive.py" line="443"/>
-        <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <location filename="../../ui/pages/archive.py" line="477"/>
+        <source>归档日期</source>
+        <translation>Archived</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="240"/>
-        <source>最近档案包</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="478"/>
+        <source>纸质保管至</source>
+        <translation>Paper until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="240"/>
-        <source>（尚未生成）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="241"/>
+        <location filename="../../ui/pages/archive.py" line="479"/>
+        <source>电子保管至</source>
+        <translation>Elec. until</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="242"/>
-        <source>尚无已归档的认定批次。证书数据全部上报并登记回执后，可将批次登记为“已上报”并归档。</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="480"/>
+        <source>纸质原件存放位置</source>
+        <translation>Paper originals at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="249"/>
-        <source>销毁所选条目…</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="243"/>
+        <source>条目</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="244"/>
+        <location filename="../../ui/pages/archive.py" line="267"/>
+        <location filename="../../ui/pages/archive.py" line="347"/>
+        <location filename="../../ui/pages/archive.py" line="457"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="245"/>
+        <source>最近档案包</source>
+        <translation>Last package</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="245"/>
+        <source>（尚未生成）</source>
+        <translation>(none yet)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="247"/>
+        <source>尚无已归档的认定批次。证书数据全部上报并登记回执后，可将批次登记为“已上报”并归档。</source>
+        <translation>No archived sittings yet. Once all certificates are uploaded and the receipts recorded, a sitting can be marked &quot;Reported&quot; and archived.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="254"/>
-        <source>序号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="255"/>
-        <location filename="../../ui/pages/archive.py" line="370"/>
-        <source>类别</source>
-        <translation type="unfinished">Kind</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="257"/>
-        <source>载体</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="258"/>
-        <source>数量</source>
-        <translation type="unfinished">Quantity</translation>
+        <source>销毁所选条目…</source>
+        <translation>Destroy selected…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="259"/>
-        <source>保管期至</source>
-        <translation type="unfinished"></translation>
+        <source>序号</source>
+        <translation>No.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="260"/>
-        <source>存放位置 / 档案包内文件</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="384"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="262"/>
+        <source>载体</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="263"/>
+        <source>数量</source>
+        <translation>Qty</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="264"/>
+        <source>保管期至</source>
+        <translation>Retain until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="265"/>
+        <source>存放位置 / 档案包内文件</source>
+        <translation>Location / file in package</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="269"/>
         <source>选择上面的一个已归档批次，查看它的档案目录。</source>
-        <translation type="unfinished"></translation>
+        <translation>Select an archived sitting above to see its archive index.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="224"/>
+        <location filename="../../ui/pages/archive.py" line="229"/>
         <source>已归档的认定批次与档案目录</source>
-        <translation type="unfinished"></translation>
+        <translation>Archived sittings and archive index</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="279"/>
+        <location filename="../../ui/pages/archive.py" line="283"/>
+        <source>已销毁（%1）</source>
+        <translation>Destroyed (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="287"/>
+        <source>保管期内（至 %1，剩 %2 天）</source>
+        <translation>In retention (until %1, %2 days left)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="288"/>
+        <source>保管期已满（%1 届满）</source>
+        <translation>Retention over (ended %1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="293"/>
         <source>已全部销毁</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="281"/>
-        <location filename="../../ui/pages/archive.py" line="286"/>
-        <source>保管期内</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="282"/>
-        <source>保管期已满</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="294"/>
-        <source>认定工作统计报表</source>
-        <translation type="unfinished"></translation>
+        <translation>All destroyed</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="295"/>
-        <location filename="../../ui/pages/archive.py" line="421"/>
-        <source>导出 PDF…</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="300"/>
+        <source>保管期内</source>
+        <translation>In retention</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="296"/>
-        <location filename="../../ui/pages/archive.py" line="422"/>
+        <source>保管期已满</source>
+        <translation>Retention over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="308"/>
+        <source>认定工作统计报表</source>
+        <translation>Certification statistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="309"/>
+        <location filename="../../ui/pages/archive.py" line="435"/>
+        <source>导出 PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="310"/>
+        <location filename="../../ui/pages/archive.py" line="436"/>
         <source>导出 Excel…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="302"/>
-        <source>统计范围</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="303"/>
-        <source>全部认定批次</source>
-        <translation type="unfinished">All sittings</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="314"/>
-        <source>认定开始日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Export Excel…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="316"/>
-        <source>至</source>
-        <translation type="unfinished">to</translation>
+        <source>统计范围</source>
+        <translation>Scope</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="318"/>
-        <location filename="../../ui/pages/archive.py" line="607"/>
-        <source>统计</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="317"/>
+        <source>全部认定批次</source>
+        <translation>All sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="328"/>
+        <source>认定开始日期</source>
+        <translation>Sittings starting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="330"/>
+        <source>至</source>
+        <translation>to</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="332"/>
+        <location filename="../../ui/pages/archive.py" line="621"/>
+        <source>统计</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="346"/>
         <source>开始日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="334"/>
-        <location filename="../../ui/pages/archive.py" line="395"/>
-        <source>报名</source>
-        <translation type="unfinished">applications</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="335"/>
-        <location filename="../../ui/pages/archive.py" line="396"/>
-        <source>审核通过</source>
-        <translation type="unfinished">Approve</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="336"/>
-        <location filename="../../ui/pages/archive.py" line="349"/>
-        <source>参考</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="337"/>
-        <location filename="../../ui/pages/archive.py" line="350"/>
-        <location filename="../../ui/pages/archive.py" line="397"/>
-        <source>合格</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="338"/>
-        <location filename="../../ui/pages/archive.py" line="351"/>
-        <source>缺考</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="339"/>
-        <location filename="../../ui/pages/archive.py" line="352"/>
-        <source>合格率</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="340"/>
-        <location filename="../../ui/pages/archive.py" line="398"/>
-        <location filename="../../ui/pages/archive.py" line="628"/>
-        <source>发证</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="342"/>
-        <source>统计范围内没有认定批次。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="347"/>
-        <source>职业（工种）</source>
-        <translation type="unfinished">Occupation (work type)</translation>
+        <translation>Start</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="348"/>
-        <location filename="../../ui/pages/archive.py" line="441"/>
-        <source>等级</source>
-        <translation type="unfinished">Level</translation>
+        <location filename="../../ui/pages/archive.py" line="409"/>
+        <source>报名</source>
+        <translation>Appl.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="349"/>
+        <location filename="../../ui/pages/archive.py" line="410"/>
+        <source>审核通过</source>
+        <translation>Appr.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="350"/>
+        <location filename="../../ui/pages/archive.py" line="363"/>
+        <source>参考</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="351"/>
+        <location filename="../../ui/pages/archive.py" line="364"/>
+        <location filename="../../ui/pages/archive.py" line="411"/>
+        <source>合格</source>
+        <translation>Pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="352"/>
+        <location filename="../../ui/pages/archive.py" line="365"/>
+        <source>缺考</source>
+        <translation>Abs.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="353"/>
+        <location filename="../../ui/pages/archive.py" line="366"/>
+        <source>合格率</source>
+        <translation>Pass rate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="354"/>
-        <source>尚无考试结果。</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="412"/>
+        <location filename="../../ui/pages/archive.py" line="642"/>
+        <source>发证</source>
+        <translation>Certified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="356"/>
+        <source>统计范围内没有认定批次。</source>
+        <translation>No sittings in this scope.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="361"/>
-        <source>星级评定材料（000）</source>
-        <translation type="unfinished"></translation>
+        <source>职业（工种）</source>
+        <translation>Occupation (work type)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="362"/>
-        <location filename="../../ui/pages/archive.py" line="371"/>
+        <location filename="../../ui/pages/archive.py" line="455"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="368"/>
+        <source>尚无考试结果。</source>
+        <translation>No results yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="375"/>
+        <source>星级评定材料（000）</source>
+        <translation>Star rating evidence (000)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="376"/>
+        <location filename="../../ui/pages/archive.py" line="385"/>
         <source>情况</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="373"/>
-        <source>没有缺考、违纪、突发事件或试卷流转异常。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="378"/>
-        <source>上报批次</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="380"/>
-        <source>证书数</source>
-        <translation type="unfinished">Certificates</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="381"/>
-        <source>上报期限</source>
-        <translation type="unfinished">Deadline</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="381"/>
-        <source>（暂定）</source>
-        <translation type="unfinished"> (provisional)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="383"/>
-        <source>上报日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="384"/>
-        <source>及时性</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="387"/>
-        <source>尚未生成上报批次。</source>
-        <translation type="unfinished">No upload batches yet.</translation>
+        <source>没有缺考、违纪、突发事件或试卷流转异常。</source>
+        <translation>No absences, misconduct, incidents or custody anomalies.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="392"/>
-        <source>专业</source>
-        <translation type="unfinished">Major</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="393"/>
-        <source>毕业年份</source>
-        <translation type="unfinished">Graduation year</translation>
+        <source>上报批次</source>
+        <translation>Upload batch</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="394"/>
-        <source>应届</source>
-        <translation type="unfinished"></translation>
+        <source>证书数</source>
+        <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="399"/>
-        <source>对应职业</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="395"/>
+        <source>上报期限</source>
+        <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="399"/>
-        <source>（未对应职业）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="395"/>
+        <source>（暂定）</source>
+        <translation> (est.)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="402"/>
-        <source>没有在校生报名。</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="397"/>
+        <source>上报日期</source>
+        <translation>Uploaded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="398"/>
+        <source>及时性</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="401"/>
+        <source>尚未生成上报批次。</source>
+        <translation>No upload batches yet.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="406"/>
-        <source>职业等级合格率</source>
-        <translation type="unfinished"></translation>
+        <source>专业</source>
+        <translation>Major</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="407"/>
-        <source>星级评定材料</source>
-        <translation type="unfinished"></translation>
+        <source>毕业年份</source>
+        <translation>Graduation</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="408"/>
-        <source>考场与试卷流转</source>
-        <translation type="unfinished"></translation>
+        <source>应届</source>
+        <translation>Graduating</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="409"/>
-        <source>数据上报及时性</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="413"/>
+        <source>对应职业</source>
+        <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="410"/>
-        <source>专业覆盖（院校）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="413"/>
+        <source>（未对应职业）</source>
+        <translation>(no occupation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="416"/>
+        <source>没有在校生报名。</source>
+        <translation>No student applications.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="420"/>
+        <source>职业等级合格率</source>
+        <translation>Pass rates by level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="421"/>
+        <source>星级评定材料</source>
+        <translation>Star rating evidence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="422"/>
+        <source>考场与试卷流转</source>
+        <translation>Rooms and paper custody</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="423"/>
+        <source>数据上报及时性</source>
+        <translation>Upload timeliness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="424"/>
+        <source>专业覆盖（院校）</source>
+        <translation>Majors (schools)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="434"/>
         <source>终止备案收尾工作报告（001 第十二、十三条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filing termination report (001 §12, §13)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="427"/>
+        <location filename="../../ui/pages/archive.py" line="441"/>
         <source>机构终止备案时，应将已发证书数据上报、退还未提供评价服务的费用，并继续保管认定档案。报告列出持证人姓名和脱敏的证件号码，属于个人信息：仅限有权角色导出，每次导出都记入审计日志（002 第三十一条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>When an institution ends its filing it must upload the issued certificates, refund fees for services not provided and keep the certification archive. The report lists holders&apos; names and masked ID numbers, which are personal data: only authorised roles can export it, and every export is written to the audit log (002 §31).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="437"/>
+        <location filename="../../ui/pages/archive.py" line="451"/>
         <source>证书编号</source>
-        <translation type="unfinished">Certificate number</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="438"/>
-        <location filename="../../ui/pages/archive.py" line="454"/>
-        <source>姓名</source>
-        <translation type="unfinished">Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="439"/>
-        <source>证件号码</source>
-        <translation type="unfinished">ID number</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="440"/>
-        <source>职业</source>
-        <translation type="unfinished">Occupation</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="442"/>
-        <source>发证日期</source>
-        <translation type="unfinished">Issue date</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="444"/>
-        <source>上报情况</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="447"/>
-        <source>尚未发放证书。</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="452"/>
-        <source>批次状态</source>
-        <translation type="unfinished">Sitting state</translation>
+        <location filename="../../ui/pages/archive.py" line="468"/>
+        <source>姓名</source>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="453"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="454"/>
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="456"/>
+        <source>发证日期</source>
+        <translation>Issue date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="458"/>
+        <source>上报情况</source>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="461"/>
+        <source>尚未发放证书。</source>
+        <translation>No certificates issued yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="466"/>
+        <source>批次状态</source>
+        <translation>Sitting state</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="467"/>
         <source>报名号</source>
-        <translation type="unfinished"></translation>
+        <translation>Application</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="455"/>
+        <location filename="../../ui/pages/archive.py" line="469"/>
         <source>已收费用（元）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="457"/>
-        <source>没有需要退还的费用。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="468"/>
-        <source>尚无已归档的认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>Fee paid (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="471"/>
-        <location filename="../../ui/pages/archive.py" line="666"/>
+        <source>没有需要退还的费用。</source>
+        <translation>No fees to refund.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="482"/>
+        <source>尚无已归档的认定批次。</source>
+        <translation>No archived sittings yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="485"/>
+        <location filename="../../ui/pages/archive.py" line="680"/>
         <source>已发证书</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificates issued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="472"/>
-        <location filename="../../ui/pages/archive.py" line="669"/>
+        <location filename="../../ui/pages/archive.py" line="486"/>
+        <location filename="../../ui/pages/archive.py" line="683"/>
         <source>待退费用</source>
-        <translation type="unfinished"></translation>
+        <translation>Fees to refund</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="473"/>
+        <location filename="../../ui/pages/archive.py" line="487"/>
         <source>档案保管</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive custody</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="481"/>
+        <location filename="../../ui/pages/archive.py" line="495"/>
         <source>读取档案</source>
-        <translation type="unfinished"></translation>
+        <translation>Read archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="501"/>
+        <location filename="../../ui/pages/archive.py" line="515"/>
         <source>认定批次 %1 已上报，请归档：登记纸质原件的存放位置，生成档案目录（002 第三十四至三十六条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 is reported; archive it: record where the paper originals are kept and create the archive index (002 §34–36).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="535"/>
+        <location filename="../../ui/pages/archive.py" line="549"/>
         <source>请先在顶部选择一个认定批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a sitting at the top first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="540"/>
+        <location filename="../../ui/pages/archive.py" line="554"/>
         <source>认定批次 %1（%2）：当前为“%3”。</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitting %1 (%2) is &quot;%3&quot;. </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="543"/>
+        <location filename="../../ui/pages/archive.py" line="557"/>
         <source>已归档，档案目录见下方。</source>
-        <translation type="unfinished"></translation>
+        <translation>Archived; the archive index is below.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="545"/>
+        <location filename="../../ui/pages/archive.py" line="559"/>
         <source>证书数据全部上报后，可登记上报完成：</source>
-        <translation type="unfinished"></translation>
+        <translation>Once all certificates are uploaded it can be marked reported: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="546"/>
+        <location filename="../../ui/pages/archive.py" line="560"/>
         <source>证书数据均已上报，可以登记上报完成，然后归档。</source>
-        <translation type="unfinished"></translation>
+        <translation>All certificates are uploaded; mark it reported, then archive it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="548"/>
+        <location filename="../../ui/pages/archive.py" line="562"/>
         <source>可以归档。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="550"/>
-        <source>发证并将证书数据全部上报（已上报）后才能归档（002 第二十八、三十四条）。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="553"/>
-        <source>登记上报完成需要以下角色之一：%1。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="555"/>
-        <source>归档需要以下角色之一：%1。</source>
-        <translation type="unfinished"></translation>
+        <translation>It can be archived.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="564"/>
-        <source>档案包含考生个人信息和考务编排，只有以下角色可以导出：%1。</source>
-        <translation type="unfinished"></translation>
+        <source>发证并将证书数据全部上报（已上报）后才能归档（002 第二十八、三十四条）。</source>
+        <translation>It can be archived once certificates are issued and all uploaded (Reported) (002 §28, §34).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="574"/>
-        <source>保管期内的档案任何人都不能销毁；保管期满后，只有%1可以写明原因办理销毁（002 第三十六条）。</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="567"/>
+        <source>登记上报完成需要以下角色之一：%1。</source>
+        <translation>Marking as reported needs one of these roles: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="569"/>
+        <source>归档需要以下角色之一：%1。</source>
+        <translation>Archiving needs one of these roles: %1.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="578"/>
+        <source>档案包含考生个人信息和考务编排，只有以下角色可以导出：%1。</source>
+        <translation>The package holds candidates&apos; personal data and exam arrangements; only these roles can export it: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="588"/>
+        <source>保管期内的档案任何人都不能销毁；保管期满后，只有%1可以写明原因办理销毁（002 第三十六条）。</source>
+        <translation>Nobody can destroy records in retention; after it, only the %1 can destroy them, with a reason (002 §36).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="592"/>
         <source>选择保管期已满的条目后可办理销毁。本批次最晚的保管期至 %1，%2 起全部可以销毁。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="580"/>
-        <source>本批次的档案已全部销毁。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="583"/>
-        <source>所选第 %1 项在保管期内（至 %2），保管期内任何人都不能销毁（002 第三十六条），最早可于 %3 起销毁。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="587"/>
-        <source>所选第 %1 项已于 %2 销毁。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="590"/>
-        <source>所选 %1 项保管期已满，可以写明原因办理销毁。</source>
-        <translation type="unfinished"></translation>
+        <translation>Select records past retention to destroy them. This sitting&apos;s last retention ends %1; from %2 all can be destroyed.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="594"/>
+        <source>本批次的档案已全部销毁。</source>
+        <translation>All records of this sitting are destroyed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="597"/>
+        <source>所选第 %1 项在保管期内（至 %2），保管期内任何人都不能销毁（002 第三十六条），最早可于 %3 起销毁。</source>
+        <translation>Selected record %1 is in retention (until %2); nobody can destroy it before then (002 §36); it can be destroyed from %3.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="601"/>
+        <source>所选第 %1 项已于 %2 销毁。</source>
+        <translation>Selected record %1 was destroyed on %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="604"/>
+        <source>所选 %1 项保管期已满，可以写明原因办理销毁。</source>
+        <translation>The %1 selected records are past retention and can be destroyed with a reason.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="608"/>
         <source>档案包含考生个人信息和考务编排，只有%1可以导出（002 第三十一条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>The package holds candidates&apos; personal data and exam arrangements; only the %1 can export it (002 §31).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="619"/>
+        <location filename="../../ui/pages/archive.py" line="633"/>
         <source>机构</source>
-        <translation type="unfinished">Institution</translation>
+        <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="620"/>
+        <location filename="../../ui/pages/archive.py" line="634"/>
         <source>机构类别</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="621"/>
+        <location filename="../../ui/pages/archive.py" line="635"/>
         <source>统一社会信用代码</source>
-        <translation type="unfinished">Unified social credit code</translation>
+        <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="622"/>
+        <location filename="../../ui/pages/archive.py" line="636"/>
         <source>备案有效期至</source>
-        <translation type="unfinished"></translation>
+        <translation>Filing valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="623"/>
+        <location filename="../../ui/pages/archive.py" line="637"/>
         <source>续期申请日</source>
-        <translation type="unfinished"></translation>
+        <translation>Renewal due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="624"/>
+        <location filename="../../ui/pages/archive.py" line="638"/>
         <source>最近一次认定</source>
-        <translation type="unfinished"></translation>
+        <translation>Last sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="624"/>
+        <location filename="../../ui/pages/archive.py" line="638"/>
         <source>尚未开展</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="626"/>
-        <source>报名人数</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="627"/>
-        <source>参考 / 合格</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="629"/>
-        <source>上报批次按期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="630"/>
-        <source>尚未上报证书</source>
-        <translation type="unfinished"></translation>
+        <translation>None yet</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="640"/>
-        <source>考场记录</source>
-        <translation type="unfinished"></translation>
+        <source>报名人数</source>
+        <translation>Applications</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="641"/>
+        <source>参考 / 合格</source>
+        <translation>Sat / passed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="643"/>
+        <source>上报批次按期</source>
+        <translation>Upload batches on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="644"/>
+        <source>尚未上报证书</source>
+        <translation>Certificates not uploaded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="654"/>
+        <source>考场记录</source>
+        <translation>Room records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="655"/>
         <source>缺考 %1 人次，违纪 %2 起，突发事件 %3 起</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 absences, %2 misconduct, %3 incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="645"/>
+        <location filename="../../ui/pages/archive.py" line="659"/>
         <source>试卷流转</source>
-        <translation type="unfinished">Paper custody</translation>
+        <translation>Paper custody</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="646"/>
+        <location filename="../../ui/pages/archive.py" line="660"/>
         <source>试卷袋 %1 个，异常 %2 个（%3 处），哈希链断裂 %4 条</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 paper packets, %2 with anomalies (%3 in all), %4 broken hash chains</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="667"/>
+        <location filename="../../ui/pages/archive.py" line="681"/>
         <source>其中有效</source>
-        <translation type="unfinished"></translation>
+        <translation>Of which valid</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="668"/>
+        <location filename="../../ui/pages/archive.py" line="682"/>
         <source>有效但未上报</source>
-        <translation type="unfinished"></translation>
+        <translation>Valid, not uploaded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="669"/>
+        <location filename="../../ui/pages/archive.py" line="683"/>
         <source>%1 笔，%2 元</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="671"/>
-        <source>已归档批次</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="672"/>
-        <source>尚未归档批次</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="672"/>
-        <source>无</source>
-        <translation type="unfinished">None</translation>
+        <translation>%1 payments, %2 yuan</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="685"/>
+        <source>已归档批次</source>
+        <translation>Archived sittings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="686"/>
+        <source>尚未归档批次</source>
+        <translation>Sittings not archived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="686"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="699"/>
         <source>认定批次已登记为“已上报”，可以归档。</source>
-        <translation type="unfinished"></translation>
+        <translation>The sitting is marked &quot;Reported&quot; and can be archived.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="693"/>
+        <location filename="../../ui/pages/archive.py" line="707"/>
         <source>已归档 %1 项：纸质保管至 %2，电子保管至 %3，纸质原件存放于 %4。</source>
-        <translation type="unfinished"></translation>
+        <translation>Archived %1 records: paper kept until %2, electronic until %3, paper originals at %4.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="705"/>
+        <location filename="../../ui/pages/archive.py" line="719"/>
         <source>保存档案包</source>
-        <translation type="unfinished"></translation>
+        <translation>Save archive package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="706"/>
+        <location filename="../../ui/pages/archive.py" line="720"/>
         <source>ZIP 压缩包 (*.zip)</source>
-        <translation type="unfinished">ZIP archive (*.zip)</translation>
+        <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="711"/>
+        <location filename="../../ui/pages/archive.py" line="725"/>
         <source>生成档案包</source>
-        <translation type="unfinished"></translation>
+        <translation>Export archive package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="712"/>
+        <location filename="../../ui/pages/archive.py" line="726"/>
         <source>正在整理档案、签名并打包……</source>
-        <translation type="unfinished"></translation>
+        <translation>Collecting, signing and packing the archive…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="714"/>
+        <location filename="../../ui/pages/archive.py" line="728"/>
         <source>已生成档案包 %1（SHA-256 %2…）。它含考生个人信息，请妥善保管；可用 jlexam batch verify 校验。</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive package %1 created (SHA-256 %2…). It holds candidates&apos; personal data: keep it safe. Verify it with jlexam batch verify.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="724"/>
+        <location filename="../../ui/pages/archive.py" line="738"/>
         <source>已销毁 %1 项档案，已记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Destroyed %1 records; written to the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="729"/>
+        <location filename="../../ui/pages/archive.py" line="743"/>
         <source>PDF 文件 (*.pdf)</source>
-        <translation type="unfinished">PDF files (*.pdf)</translation>
+        <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="729"/>
+        <location filename="../../ui/pages/archive.py" line="743"/>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation type="unfinished">Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="730"/>
-        <source>保存报表</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="744"/>
-        <source>导出统计报表</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="745"/>
-        <source>已导出认定工作统计报表：%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="756"/>
-        <source>导出终止备案报告</source>
-        <translation type="unfinished"></translation>
+        <source>保存报表</source>
+        <translation>Save report</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="758"/>
+        <source>导出统计报表</source>
+        <translation>Export statistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="759"/>
+        <source>已导出认定工作统计报表：%1</source>
+        <translation>Certification statistics exported: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="770"/>
+        <source>导出终止备案报告</source>
+        <translation>Export termination report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="772"/>
         <source>已导出终止备案收尾工作报告：%1（含持证人个人信息，已记入审计日志）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filing termination report exported: %1 (holds holders&apos; personal data; written to the audit log)</translation>
     </message>
 </context>
 <context>
     <name>ArrangementPage</name>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="338"/>
+        <location filename="../../ui/pages/arrangement.py" line="340"/>
         <source>审定并锁定编排</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="533"/>
+        <location filename="../../ui/pages/arrangement.py" line="535"/>
         <source>%1 · %2 人</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 candidates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="654"/>
+        <location filename="../../ui/pages/arrangement.py" line="656"/>
         <source>主考/质量督导审定座位编排和考务人员安排后锁定；有问题时不能锁定</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="343"/>
-        <source>考点与考场</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="344"/>
-        <source>座位编排</source>
-        <translation type="unfinished"></translation>
+        <translation>The chief examiner / supervisor approves the seat plan and staff assignments, then locks them; not possible while problems remain</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="345"/>
-        <location filename="../../ui/pages/arrangement.py" line="556"/>
+        <source>考点与考场</source>
+        <translation>Sites and rooms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="58"/>
+        <source>无视频监控，不能使用（002 §18）</source>
+        <translation>No video surveillance; cannot be used (002 §18)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="66"/>
+        <source>考点“%1”缺少有视频监控的%2（002 §19；评分室仅有实操时需要）</source>
+        <translation>Site &quot;%1&quot; lacks a video-monitored %2 (002 §19; a marking room is needed only with practical exams)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="346"/>
+        <source>座位编排</source>
+        <translation>Seat plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="347"/>
+        <location filename="../../ui/pages/arrangement.py" line="558"/>
         <source>锁定前检查</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="352"/>
-        <source>添加考点…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="353"/>
-        <source>添加考场…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checks before locking</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="354"/>
+        <source>添加考点…</source>
+        <translation>Add site…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="355"/>
+        <source>添加考场…</source>
+        <translation>Add room…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="356"/>
         <source>修改考场…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="375"/>
-        <source>考点</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="376"/>
-        <location filename="../../ui/pages/arrangement.py" line="461"/>
-        <source>考场</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit room…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="377"/>
-        <source>类型</source>
-        <translation type="unfinished">Type</translation>
+        <source>考点</source>
+        <translation>Site</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="378"/>
-        <source>容量</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/arrangement.py" line="463"/>
+        <source>考场</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="379"/>
+        <source>类型</source>
+        <translation>Kind</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="380"/>
-        <source>布局</source>
-        <translation type="unfinished"></translation>
+        <source>容量</source>
+        <translation>Seats</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="382"/>
-        <source>%1 排 × %2 列</source>
-        <translation type="unfinished"></translation>
+        <source>布局</source>
+        <translation>Rows × cols</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="387"/>
-        <source>停用座位</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/arrangement.py" line="384"/>
+        <source>%1 排 × %2 列</source>
+        <translation>%1 × %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="389"/>
+        <source>停用座位</source>
+        <translation>Out of use</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="391"/>
         <source>视频监控</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="390"/>
+        <location filename="../../ui/pages/arrangement.py" line="392"/>
         <source>有</source>
-        <translation type="unfinished"></translation>
+        <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="390"/>
+        <location filename="../../ui/pages/arrangement.py" line="392"/>
         <source>无</source>
-        <translation type="unfinished">None</translation>
+        <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="394"/>
-        <location filename="../../ui/pages/arrangement.py" line="494"/>
+        <location filename="../../ui/pages/arrangement.py" line="396"/>
+        <location filename="../../ui/pages/arrangement.py" line="496"/>
         <source>问题</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="397"/>
-        <source>尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。</source>
-        <translation type="unfinished"></translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="399"/>
+        <source>尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。</source>
+        <translation>No rooms yet. Add a site first, then its theory rooms, practical rooms, exam office, waiting room and marking room.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="401"/>
         <source>按考点、考场、类型筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by site, room, kind (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="409"/>
+        <location filename="../../ui/pages/arrangement.py" line="411"/>
         <source>编排</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="418"/>
-        <source>场次</source>
-        <translation type="unfinished">Session</translation>
+        <translation>Arrange</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="420"/>
-        <source>考场（按勾选顺序依次编排）</source>
-        <translation type="unfinished"></translation>
+        <source>场次</source>
+        <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="429"/>
-        <source>留空则随机抽取并记录</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/arrangement.py" line="422"/>
+        <source>考场（按勾选顺序依次编排）</source>
+        <translation>Rooms (filled in the order ticked)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="431"/>
+        <source>留空则随机抽取并记录</source>
+        <translation>Random if empty (recorded)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="433"/>
         <source>方式</source>
-        <translation type="unfinished"></translation>
+        <translation>Method</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="435"/>
+        <location filename="../../ui/pages/arrangement.py" line="437"/>
         <source>随机种子</source>
-        <translation type="unfinished"></translation>
+        <translation>Random seed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="438"/>
-        <location filename="../../ui/pages/arrangement.py" line="728"/>
+        <location filename="../../ui/pages/arrangement.py" line="440"/>
+        <location filename="../../ui/pages/arrangement.py" line="730"/>
         <source>编排座位</source>
-        <translation type="unfinished"></translation>
+        <translation>Assign seats</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="439"/>
-        <location filename="../../ui/pages/arrangement.py" line="660"/>
+        <location filename="../../ui/pages/arrangement.py" line="441"/>
+        <location filename="../../ui/pages/arrangement.py" line="662"/>
         <source>重新编排会替换本场次未锁定的座位</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="445"/>
-        <source>座位表</source>
-        <translation type="unfinished"></translation>
+        <translation>Assigning again replaces this session&apos;s unlocked seats</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="447"/>
+        <source>座位表</source>
+        <translation>Seat list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="449"/>
         <source>调整座位…</source>
-        <translation type="unfinished"></translation>
+        <translation>Move seat…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="451"/>
+        <location filename="../../ui/pages/arrangement.py" line="453"/>
         <source>调整座位（锁定后）…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="462"/>
-        <source>座位号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="463"/>
-        <source>排-列</source>
-        <translation type="unfinished"></translation>
+        <translation>Move seat (locked)…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="464"/>
-        <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <source>座位号</source>
+        <translation>Seat</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="465"/>
-        <source>准考证号</source>
-        <translation type="unfinished"></translation>
+        <source>排-列</source>
+        <translation>R-C</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="466"/>
-        <source>报名号</source>
-        <translation type="unfinished"></translation>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="467"/>
+        <source>准考证号</source>
+        <translation>Ticket number</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="468"/>
-        <source>职业（等级）</source>
-        <translation type="unfinished"></translation>
+        <source>报名号</source>
+        <translation>Appl.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="472"/>
-        <source>工作单位</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/arrangement.py" line="470"/>
+        <source>职业（等级）</source>
+        <translation>Occupation (level)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="474"/>
+        <source>工作单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="476"/>
         <source>本场次尚未编排座位。</source>
-        <translation type="unfinished"></translation>
+        <translation>No seats assigned in this session yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="475"/>
+        <location filename="../../ui/pages/arrangement.py" line="477"/>
         <source>按姓名、考场、报名号筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by name, room, application (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="493"/>
+        <location filename="../../ui/pages/arrangement.py" line="495"/>
         <source>依据</source>
-        <translation type="unfinished"></translation>
+        <translation>Rule</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="496"/>
+        <location filename="../../ui/pages/arrangement.py" line="498"/>
         <source>没有阻碍锁定的问题。</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing prevents locking.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="513"/>
+        <location filename="../../ui/pages/arrangement.py" line="515"/>
         <source>读取考场编排</source>
-        <translation type="unfinished"></translation>
+        <translation>Read seat plans</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="523"/>
+        <location filename="../../ui/pages/arrangement.py" line="525"/>
         <source>尚无认定批次。请先在“认定批次”页面创建认定批次。</source>
-        <translation type="unfinished">No sittings yet. Create a sitting on the &quot;Sittings&quot; page first.</translation>
+        <translation>No sittings yet. Create a sitting on the &quot;Sittings&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="544"/>
+        <location filename="../../ui/pages/arrangement.py" line="546"/>
         <source>还有 %1 处问题，解决后才能锁定（规则依据见左列）。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 problems remain; solve them before locking (the rules are in the left column).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="550"/>
+        <location filename="../../ui/pages/arrangement.py" line="552"/>
         <source>座位编排和考务人员安排符合要求，可由主考/质量督导锁定。</source>
-        <translation type="unfinished"></translation>
+        <translation>The seat plan and staff assignments meet the rules; the chief examiner / supervisor can lock them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="554"/>
+        <location filename="../../ui/pages/arrangement.py" line="556"/>
         <source>锁定前检查（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Checks before locking (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="570"/>
+        <location filename="../../ui/pages/arrangement.py" line="572"/>
         <source>本批次尚无场次。</source>
-        <translation type="unfinished"></translation>
+        <translation>This sitting has no sessions yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="580"/>
+        <location filename="../../ui/pages/arrangement.py" line="582"/>
         <source>座</source>
-        <translation type="unfinished"></translation>
+        <translation>seats</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="581"/>
+        <location filename="../../ui/pages/arrangement.py" line="583"/>
         <source> 无监控</source>
-        <translation type="unfinished"></translation>
+        <translation> no video</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="608"/>
+        <location filename="../../ui/pages/arrangement.py" line="610"/>
         <source> 勾选考场，选择方式后点击“编排座位”。</source>
-        <translation type="unfinished"></translation>
+        <translation> Tick the rooms, choose a method and click &quot;Assign seats&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="621"/>
+        <location filename="../../ui/pages/arrangement.py" line="623"/>
         <source>已由 %1 于 %2 锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>locked by %1 on %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="625"/>
+        <location filename="../../ui/pages/arrangement.py" line="627"/>
         <source>未锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>not locked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="629"/>
+        <location filename="../../ui/pages/arrangement.py" line="631"/>
         <source>%1：%2 人，方式“%3”，随机种子 %4（用同一种子和考场可重新得到同样的编排），编排人 %5，%6。
 考场：%7</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 candidates, method &quot;%3&quot;, random seed %4 (the same seed and rooms give the same plan again), arranged by %5, %6.
+Rooms: %7</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="652"/>
+        <location filename="../../ui/pages/arrangement.py" line="654"/>
         <source>锁定须由主考/质量督导操作</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="664"/>
-        <source>本场次尚未编排座位</source>
-        <translation type="unfinished"></translation>
+        <translation>Locking is done by the chief examiner / supervisor</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="666"/>
+        <source>本场次尚未编排座位</source>
+        <translation>No seats assigned in this session yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="668"/>
         <source>选择一名考生后调整其座位</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a candidate to move their seat</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="670"/>
+        <location filename="../../ui/pages/arrangement.py" line="672"/>
         <source>本场次没有座位编排</source>
-        <translation type="unfinished"></translation>
+        <translation>This session has no seat plan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="678"/>
+        <location filename="../../ui/pages/arrangement.py" line="680"/>
         <source>本场次已开考，不能再调整座位</source>
-        <translation type="unfinished"></translation>
+        <translation>This session has started; seats can no longer be moved</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="683"/>
+        <location filename="../../ui/pages/arrangement.py" line="685"/>
         <source>主考/质量督导调整已锁定编排中一名考生的座位（须写明理由，002 第二十一条）</source>
-        <translation type="unfinished"></translation>
+        <translation>The chief examiner / supervisor moves one candidate&apos;s seat in a locked plan (with a reason, 002 §21)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="711"/>
+        <location filename="../../ui/pages/arrangement.py" line="713"/>
         <source>请至少勾选一个考场。</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick at least one room.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="719"/>
+        <location filename="../../ui/pages/arrangement.py" line="721"/>
         <source>已编排 %1：%2 人，随机种子 %3。</source>
-        <translation type="unfinished"></translation>
+        <translation>Arranged %1: %2 candidates, random seed %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="742"/>
+        <location filename="../../ui/pages/arrangement.py" line="744"/>
         <source>已调整 %1 的座位，调整记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Moved the seat of %1; the change is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="763"/>
+        <location filename="../../ui/pages/arrangement.py" line="765"/>
         <source>已添加考点 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Site %1 added.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="771"/>
+        <location filename="../../ui/pages/arrangement.py" line="773"/>
         <source>已保存考场 %1。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="781"/>
-        <source>锁定考场编排</source>
-        <translation type="unfinished"></translation>
+        <translation>Room %1 saved.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="783"/>
+        <source>锁定考场编排</source>
+        <translation>Lock seat plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="785"/>
         <source>已锁定考场编排和考务人员安排，批次进入“已编排”，可以制发准考证。</source>
-        <translation type="unfinished"></translation>
+        <translation>Seat plan and staff assignments locked; the sitting is now &quot;Arranged&quot; and admission tickets can be issued.</translation>
     </message>
 </context>
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/pages/staff.py" line="214"/>
+        <location filename="../../ui/pages/staff.py" line="215"/>
         <source>调整考务人员（锁定后）</source>
-        <translation type="unfinished"></translation>
+        <translation>Change staff (locked plan)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="214"/>
+        <location filename="../../ui/pages/staff.py" line="215"/>
         <source>安排考务人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Assign staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="215"/>
+        <location filename="../../ui/pages/staff.py" line="216"/>
         <source>调整</source>
-        <translation type="unfinished"></translation>
+        <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="215"/>
+        <location filename="../../ui/pages/staff.py" line="216"/>
         <source>安排</source>
-        <translation type="unfinished">Schedule</translation>
+        <translation>Assign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="231"/>
+        <location filename="../../ui/pages/staff.py" line="232"/>
         <source>（不分考场）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="238"/>
-        <source>场次 *</source>
-        <translation type="unfinished"></translation>
+        <translation>(all rooms)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="239"/>
-        <source>人员 *</source>
-        <translation type="unfinished"></translation>
+        <source>场次 *</source>
+        <translation>Session *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="240"/>
-        <source>岗位 *</source>
-        <translation type="unfinished"></translation>
+        <source>人员 *</source>
+        <translation>Person *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="241"/>
+        <source>岗位 *</source>
+        <translation>Role *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="242"/>
         <source>考场</source>
-        <translation type="unfinished"></translation>
+        <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="243"/>
+        <location filename="../../ui/pages/staff.py" line="244"/>
         <source>例如：监考员张某因病不能到场</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. invigilator Zhang is ill and cannot come</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="246"/>
+        <location filename="../../ui/pages/staff.py" line="247"/>
         <source>理由 *</source>
-        <translation type="unfinished">Reason *</translation>
+        <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="248"/>
+        <location filename="../../ui/pages/staff.py" line="249"/>
         <source>编排已锁定：调整须由主考/质量督导写明理由，记入审计日志（002 第二十一条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>The plan is locked: the chief examiner / supervisor must give a reason, which goes into the audit log (002 §21).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="264"/>
+        <location filename="../../ui/pages/staff.py" line="265"/>
         <source>请选择场次和人员。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the session and the person.</translation>
     </message>
 </context>
 <context>
@@ -1756,432 +1782,432 @@
 <context>
     <name>BriefingDialog</name>
     <message>
-        <location filename="../../ui/pages/staff.py" line="317"/>
+        <location filename="../../ui/pages/staff.py" line="318"/>
         <source>登记考务会</source>
-        <translation type="unfinished"></translation>
+        <translation>Record briefing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="317"/>
+        <location filename="../../ui/pages/staff.py" line="318"/>
         <source>登记</source>
-        <translation type="unfinished">Record</translation>
+        <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="328"/>
+        <location filename="../../ui/pages/staff.py" line="329"/>
         <source>例如 考务办公室</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. exam office</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="335"/>
+        <location filename="../../ui/pages/staff.py" line="336"/>
         <source>  已安排</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="343"/>
-        <source>会议内容，例如 通报考场安排，学习考场规则和应急预案</source>
-        <translation type="unfinished"></translation>
+        <translation>  assigned</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="344"/>
-        <source>时间（北京）*</source>
-        <translation type="unfinished"></translation>
+        <source>会议内容，例如 通报考场安排，学习考场规则和应急预案</source>
+        <translation>What was covered, e.g. room arrangements, exam room rules and the emergency plan</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="345"/>
-        <source>地点 *</source>
-        <translation type="unfinished"></translation>
+        <source>时间（北京）*</source>
+        <translation>Time (Beijing) *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="346"/>
-        <source>到会人员 *</source>
-        <translation type="unfinished"></translation>
+        <source>地点 *</source>
+        <translation>Place *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="347"/>
+        <source>到会人员 *</source>
+        <translation>Attended *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="348"/>
         <source>内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Notes</translation>
     </message>
 </context>
 <context>
     <name>CertificatesPage</name>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="150"/>
-        <location filename="../../ui/pages/certificates.py" line="426"/>
+        <location filename="../../ui/pages/certificates.py" line="151"/>
+        <location filename="../../ui/pages/certificates.py" line="427"/>
         <source>证书</source>
         <translation>Certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="151"/>
+        <location filename="../../ui/pages/certificates.py" line="152"/>
         <source>空白证书台账</source>
         <translation>Blank stock ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="160"/>
-        <location filename="../../ui/pages/certificates.py" line="411"/>
+        <location filename="../../ui/pages/certificates.py" line="161"/>
+        <location filename="../../ui/pages/certificates.py" line="412"/>
         <source>发放证书</source>
         <translation>Issue certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="166"/>
-        <location filename="../../ui/pages/certificates.py" line="186"/>
+        <location filename="../../ui/pages/certificates.py" line="167"/>
+        <location filename="../../ui/pages/certificates.py" line="187"/>
         <source>发证日期</source>
         <translation>Issue date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="169"/>
+        <location filename="../../ui/pages/certificates.py" line="170"/>
         <source>为合格考生发放证书</source>
         <translation>Issue certificates to passed candidates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="170"/>
+        <location filename="../../ui/pages/certificates.py" line="171"/>
         <source>为成绩合格、尚无证书的考生生成证书编号（序号不重复使用）</source>
         <translation>Generate certificate numbers for candidates who passed and have no certificate yet (serials are never reused)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="179"/>
+        <location filename="../../ui/pages/certificates.py" line="180"/>
         <source>本批次证书</source>
         <translation>Certificates of this sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="182"/>
+        <location filename="../../ui/pages/certificates.py" line="183"/>
         <source>证书编号</source>
         <translation>Certificate number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="183"/>
+        <location filename="../../ui/pages/certificates.py" line="184"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="184"/>
+        <location filename="../../ui/pages/certificates.py" line="185"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="185"/>
+        <location filename="../../ui/pages/certificates.py" line="186"/>
         <source>职业等级</source>
         <translation>Occupation and level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="187"/>
-        <location filename="../../ui/pages/certificates.py" line="313"/>
+        <location filename="../../ui/pages/certificates.py" line="188"/>
+        <location filename="../../ui/pages/certificates.py" line="314"/>
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="188"/>
+        <location filename="../../ui/pages/certificates.py" line="189"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="191"/>
+        <location filename="../../ui/pages/certificates.py" line="192"/>
         <source>本批次尚未发证。</source>
         <translation>No certificates issued in this sitting yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="192"/>
+        <location filename="../../ui/pages/certificates.py" line="193"/>
         <source>按编号、姓名、状态筛选（Ctrl+F）</source>
         <translation>Filter by number, name, state (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="197"/>
+        <location filename="../../ui/pages/certificates.py" line="198"/>
         <source>打印（整页）…</source>
-        <translation>Print full page…</translation>
+        <translation>Print page…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="198"/>
+        <location filename="../../ui/pages/certificates.py" line="199"/>
         <source>在白纸上打印完整的证书（含边框和二维码）</source>
         <translation>Print the complete certificate on plain paper (with border and QR code)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="201"/>
+        <location filename="../../ui/pages/certificates.py" line="202"/>
         <source>套打打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="209"/>
+        <location filename="../../ui/pages/certificates.py" line="210"/>
         <source>套打空白证书…</source>
         <translation>Print on blanks…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="210"/>
+        <location filename="../../ui/pages/certificates.py" line="211"/>
         <source>只打印可变内容，按打印机校准偏移对准预印的空白证书</source>
         <translation>Print only the variable content, aligned to the pre-printed blank certificates by the printer&apos;s calibration offset</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="211"/>
+        <location filename="../../ui/pages/certificates.py" line="212"/>
         <source>校准页…</source>
         <translation>Calibrate…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="212"/>
+        <location filename="../../ui/pages/certificates.py" line="213"/>
         <source>打印校准页，量出偏移后在“设置 → 打印机校准”中填写</source>
         <translation>Print the calibration page, measure the offset and enter it in &quot;Settings → Printer calibration&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="216"/>
+        <location filename="../../ui/pages/certificates.py" line="217"/>
         <source>补发…</source>
         <translation>Reissue…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="217"/>
+        <location filename="../../ui/pages/certificates.py" line="218"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="218"/>
+        <location filename="../../ui/pages/certificates.py" line="219"/>
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="238"/>
-        <location filename="../../ui/pages/certificates.py" line="505"/>
+        <location filename="../../ui/pages/certificates.py" line="239"/>
+        <location filename="../../ui/pages/certificates.py" line="506"/>
         <source>登记台账</source>
         <translation>Record ledger entry</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="254"/>
+        <location filename="../../ui/pages/certificates.py" line="255"/>
         <source>空白证书保管人</source>
         <translation>Custodian of the blank certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="256"/>
+        <location filename="../../ui/pages/certificates.py" line="257"/>
         <source>经办人 *</source>
         <translation>Handled by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="265"/>
+        <location filename="../../ui/pages/certificates.py" line="266"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="273"/>
+        <location filename="../../ui/pages/certificates.py" line="274"/>
         <source>印废、作废须写明原因</source>
         <translation>Required when spoiled or voided</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="274"/>
+        <location filename="../../ui/pages/certificates.py" line="275"/>
         <source>类别 *</source>
         <translation>Kind *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="275"/>
+        <location filename="../../ui/pages/certificates.py" line="276"/>
         <source>时间 *</source>
         <translation>Time *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="276"/>
+        <location filename="../../ui/pages/certificates.py" line="277"/>
         <source>保管人 *</source>
         <translation>Custodian *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="278"/>
+        <location filename="../../ui/pages/certificates.py" line="279"/>
         <source>序号</source>
         <translation>Serials</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="279"/>
+        <location filename="../../ui/pages/certificates.py" line="280"/>
         <source>实点数量</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="280"/>
-        <location filename="../../ui/pages/certificates.py" line="319"/>
+        <location filename="../../ui/pages/certificates.py" line="281"/>
+        <location filename="../../ui/pages/certificates.py" line="320"/>
         <source>原因/备注</source>
         <translation>Reason/note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="289"/>
-        <location filename="../../ui/pages/certificates.py" line="522"/>
+        <location filename="../../ui/pages/certificates.py" line="290"/>
+        <location filename="../../ui/pages/certificates.py" line="523"/>
         <source>与账面核对</source>
         <translation>Compare with ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="291"/>
+        <location filename="../../ui/pages/certificates.py" line="292"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="297"/>
+        <location filename="../../ui/pages/certificates.py" line="298"/>
         <source>专人专账（002 第二十七条）：领用人不能是保管人；序号只能使用一次，印废、作废的序号不再使用。盘点短缺须登记作废并写明原因。</source>
         <translation>One custodian, one ledger (002 §27): the recipient is not the custodian; each serial is used once. Record a stock-take shortfall as void, with the reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="308"/>
+        <location filename="../../ui/pages/certificates.py" line="309"/>
         <source>台账</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="311"/>
+        <location filename="../../ui/pages/certificates.py" line="312"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="314"/>
+        <location filename="../../ui/pages/certificates.py" line="315"/>
         <source>起始序号</source>
         <translation>First serial</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="315"/>
+        <location filename="../../ui/pages/certificates.py" line="316"/>
         <source>终止序号</source>
         <translation>Last serial</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="316"/>
+        <location filename="../../ui/pages/certificates.py" line="317"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="317"/>
+        <location filename="../../ui/pages/certificates.py" line="318"/>
         <source>保管人</source>
         <translation>Custodian</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="318"/>
+        <location filename="../../ui/pages/certificates.py" line="319"/>
         <source>经办人</source>
         <translation>Handled by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="321"/>
+        <location filename="../../ui/pages/certificates.py" line="322"/>
         <source>台账尚无记录。空白证书入库时请登记“入库”。</source>
         <translation>The ledger is empty. Record a receipt (入库) when blank certificates arrive.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="335"/>
+        <location filename="../../ui/pages/certificates.py" line="336"/>
         <source>读取证书</source>
         <translation>Read certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="339"/>
+        <location filename="../../ui/pages/certificates.py" line="340"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="347"/>
+        <location filename="../../ui/pages/certificates.py" line="348"/>
         <source>成绩已确定，可以发证。本批次已发证 %1 本。</source>
         <translation>Results are final; certificates can be issued. %1 issued in this sitting so far.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="349"/>
+        <location filename="../../ui/pages/certificates.py" line="350"/>
         <source>成绩尚未确定，暂不能发证：</source>
         <translation>Results are not final yet; certificates cannot be issued:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="350"/>
+        <location filename="../../ui/pages/certificates.py" line="351"/>
         <source>请先完成成绩公示并确定成绩。</source>
         <translation>Complete the result publicity and finalise the results first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="360"/>
+        <location filename="../../ui/pages/certificates.py" line="361"/>
         <source>（未找到打印机）</source>
         <translation>(no printer found)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="366"/>
+        <location filename="../../ui/pages/certificates.py" line="367"/>
         <source>账面结存 %1 张</source>
         <translation>Ledger balance: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="384"/>
+        <location filename="../../ui/pages/certificates.py" line="385"/>
         <source>偏移 右 %1 mm，下 %2 mm</source>
         <translation>Offset right %1, down %2 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="412"/>
+        <location filename="../../ui/pages/certificates.py" line="413"/>
         <source>正在生成证书编号……</source>
         <translation>Generating certificate numbers…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="413"/>
+        <location filename="../../ui/pages/certificates.py" line="414"/>
         <source>已发放证书 %1 本（发证日期 %2）。请在 30 个工作日内上报。</source>
         <translation>Issued %1 certificates (issue date %2). Upload them within 30 working days.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="424"/>
+        <location filename="../../ui/pages/certificates.py" line="425"/>
         <source>套打空白证书（%1，偏移 %2 / %3 mm）</source>
         <translation>Blank certificates (%1, offset %2 / %3 mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="428"/>
+        <location filename="../../ui/pages/certificates.py" line="429"/>
         <source>生成证书</source>
         <translation>Generate certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="436"/>
+        <location filename="../../ui/pages/certificates.py" line="437"/>
         <source>校准页</source>
         <translation>Calibration page</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="437"/>
+        <location filename="../../ui/pages/certificates.py" line="438"/>
         <source>证书打印校准页（按实际大小打印）</source>
         <translation>Certificate calibration page (print at actual size)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="445"/>
+        <location filename="../../ui/pages/certificates.py" line="446"/>
         <source>作废证书</source>
         <translation>Void certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="445"/>
+        <location filename="../../ui/pages/certificates.py" line="446"/>
         <source>作废证书 %1？</source>
         <translation>Void certificate %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="446"/>
+        <location filename="../../ui/pages/certificates.py" line="447"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="449"/>
+        <location filename="../../ui/pages/certificates.py" line="450"/>
         <source>已补发证书 %1，原证书 %2 已替换。须重新上报。</source>
         <translation>Reissued certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="451"/>
+        <location filename="../../ui/pages/certificates.py" line="452"/>
         <source>证书 %1 已作废，编号不再使用。</source>
         <translation>Certificate %1 is void; its number is not used again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="461"/>
+        <location filename="../../ui/pages/certificates.py" line="462"/>
         <source>已更正，新证书 %1，原证书 %2 已替换。须重新上报。</source>
         <translation>Corrected: new certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="471"/>
+        <location filename="../../ui/pages/certificates.py" line="472"/>
         <source>交付人 *</source>
         <translation>Delivered by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="471"/>
+        <location filename="../../ui/pages/certificates.py" line="472"/>
         <source>领用人 *</source>
         <translation>Recipient *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <location filename="../../ui/pages/certificates.py" line="473"/>
         <source>盘点人 *</source>
         <translation>Counted by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <location filename="../../ui/pages/certificates.py" line="473"/>
         <source>报告人 *</source>
         <translation>Reported by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="491"/>
+        <location filename="../../ui/pages/certificates.py" line="492"/>
         <source>请填写保管人和经办人。</source>
         <translation>Enter both the custodian and the other person.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="506"/>
+        <location filename="../../ui/pages/certificates.py" line="507"/>
         <source>已登记%1。</source>
         <translation>Recorded: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="516"/>
+        <location filename="../../ui/pages/certificates.py" line="517"/>
         <source>实点 %1 张，与账面一致。</source>
         <translation>Counted %1; matches the ledger.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="518"/>
+        <location filename="../../ui/pages/certificates.py" line="519"/>
         <source>实点 %1 张，账面 %2 张，相差 %3 张：短缺的须查明原因并登记作废。</source>
         <translation>Counted %1, ledger %2, difference %3: find the cause of any shortfall and record it as void.</translation>
     </message>
@@ -2189,47 +2215,47 @@
 <context>
     <name>ChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="229"/>
+        <location filename="../../ui/pages/scores.py" line="230"/>
         <source>更正已锁定的成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="229"/>
+        <location filename="../../ui/pages/scores.py" line="230"/>
         <source>更正</source>
         <translation type="unfinished">Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="242"/>
+        <location filename="../../ui/pages/scores.py" line="243"/>
         <source>写明更正的理由和依据</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="244"/>
+        <location filename="../../ui/pages/scores.py" line="245"/>
         <source>考生 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="245"/>
+        <location filename="../../ui/pages/scores.py" line="246"/>
         <source>考核部分 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="246"/>
+        <location filename="../../ui/pages/scores.py" line="247"/>
         <source>更正后成绩 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="247"/>
+        <location filename="../../ui/pages/scores.py" line="248"/>
         <source>理由 *</source>
         <translation type="unfinished">Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="248"/>
+        <location filename="../../ui/pages/scores.py" line="249"/>
         <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="257"/>
+        <location filename="../../ui/pages/scores.py" line="258"/>
         <source>请选择考生。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2237,364 +2263,364 @@
 <context>
     <name>CheckInPage</name>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="189"/>
-        <location filename="../../ui/pages/checkin.py" line="530"/>
-        <source>制发准考证</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/checkin.py" line="190"/>
-        <source>为已编排座位的考生编准考证号；须先锁定考场编排</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/checkin.py" line="531"/>
+        <source>制发准考证</source>
+        <translation>Issue tickets</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="191"/>
-        <source>准考证 PDF…</source>
-        <translation type="unfinished"></translation>
+        <source>为已编排座位的考生编准考证号；须先锁定考场编排</source>
+        <translation>Number the admission tickets of candidates with a seat; the seat plan must be locked first</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="192"/>
-        <source>考场文书…</source>
-        <translation type="unfinished"></translation>
+        <source>准考证 PDF…</source>
+        <translation>Tickets PDF…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="193"/>
-        <source>门贴、座位表、带照片的签到表和考场记录表</source>
-        <translation type="unfinished"></translation>
+        <source>考场文书…</source>
+        <translation>Room papers…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="206"/>
-        <location filename="../../ui/pages/checkin.py" line="273"/>
-        <location filename="../../ui/pages/checkin.py" line="492"/>
-        <source>人工签到</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/checkin.py" line="194"/>
+        <source>门贴、座位表、带照片的签到表和考场记录表</source>
+        <translation>Door lists, seat charts, sign-in sheets with photos and room records</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="207"/>
+        <location filename="../../ui/pages/checkin.py" line="274"/>
+        <location filename="../../ui/pages/checkin.py" line="493"/>
+        <source>人工签到</source>
+        <translation>Manual check-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="208"/>
         <source>缺考与考场记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Absences and room records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="215"/>
+        <location filename="../../ui/pages/checkin.py" line="216"/>
         <source>扫码签到</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="219"/>
+        <location filename="../../ui/pages/checkin.py" line="220"/>
         <source>场次</source>
-        <translation type="unfinished">Session</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/checkin.py" line="228"/>
-        <source>光标置于此处，用扫码枪扫描准考证上的二维码</source>
-        <translation type="unfinished"></translation>
+        <translation>Session</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="229"/>
+        <source>光标置于此处，用扫码枪扫描准考证上的二维码</source>
+        <translation>Click here, then scan the QR code on the admission ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="230"/>
         <source>扫描准考证二维码</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan the ticket QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="239"/>
-        <location filename="../../ui/pages/checkin.py" line="393"/>
+        <location filename="../../ui/pages/checkin.py" line="240"/>
+        <location filename="../../ui/pages/checkin.py" line="394"/>
         <source>等待扫描</source>
-        <translation type="unfinished"></translation>
+        <translation>Waiting for a scan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="243"/>
+        <location filename="../../ui/pages/checkin.py" line="244"/>
         <source>您的角色只能查看签到情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Your role can only view check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="250"/>
+        <location filename="../../ui/pages/checkin.py" line="251"/>
         <source>扫码枪故障、二维码无法识别或准考证遗失时，核验身份证件原件后人工签到。须写明理由，记入审计日志。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/checkin.py" line="257"/>
-        <location filename="../../ui/pages/checkin.py" line="311"/>
-        <source>准考证号</source>
-        <translation type="unfinished"></translation>
+        <translation>If the scanner fails, the QR code cannot be read or the ticket is lost, check the original ID document and check in manually. A reason is required and goes into the audit log.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="258"/>
+        <location filename="../../ui/pages/checkin.py" line="312"/>
+        <source>准考证号</source>
+        <translation>Ticket number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="259"/>
         <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="260"/>
+        <location filename="../../ui/pages/checkin.py" line="261"/>
         <source>10 位准考证号或考生姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>10-digit ticket number or candidate name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="262"/>
+        <location filename="../../ui/pages/checkin.py" line="263"/>
         <source>例如：准考证遗失，已核验身份证件原件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/checkin.py" line="264"/>
-        <source>按</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. ticket lost; original ID document checked</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="265"/>
-        <source>准考证号/姓名 *</source>
-        <translation type="unfinished"></translation>
+        <source>按</source>
+        <translation>By</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="266"/>
-        <source>理由 *</source>
-        <translation type="unfinished">Reason *</translation>
+        <source>准考证号/姓名 *</source>
+        <translation>Ticket / name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="291"/>
-        <location filename="../../ui/pages/checkin.py" line="498"/>
-        <location filename="../../ui/pages/checkin.py" line="501"/>
-        <source>登记缺考</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/checkin.py" line="267"/>
+        <source>理由 *</source>
+        <translation>Reason *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="292"/>
+        <location filename="../../ui/pages/checkin.py" line="499"/>
+        <location filename="../../ui/pages/checkin.py" line="502"/>
+        <source>登记缺考</source>
+        <translation>Record absences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="293"/>
         <source>停止入场后，把本场次未签到的考生按考场登记为缺考</source>
-        <translation type="unfinished"></translation>
+        <translation>Once entry has closed, record the candidates of this session who have not checked in as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="303"/>
+        <location filename="../../ui/pages/checkin.py" line="304"/>
         <source>违纪须填写考生准考证号</source>
-        <translation type="unfinished"></translation>
+        <translation>Required for misconduct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="305"/>
+        <location filename="../../ui/pages/checkin.py" line="306"/>
         <source>经过和处理情况</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/checkin.py" line="308"/>
-        <source>留空则为该考场的监考员</source>
-        <translation type="unfinished"></translation>
+        <translation>What happened and how it was handled</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="309"/>
-        <source>考场 *</source>
-        <translation type="unfinished"></translation>
+        <source>留空则为该考场的监考员</source>
+        <translation>Leave empty for the room&apos;s invigilators</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="310"/>
-        <source>类型 *</source>
-        <translation type="unfinished"></translation>
+        <source>考场 *</source>
+        <translation>Room *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="312"/>
-        <source>情况 *</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/checkin.py" line="311"/>
+        <source>类型 *</source>
+        <translation>Kind *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="313"/>
+        <source>情况 *</source>
+        <translation>Details *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="314"/>
         <source>签名监考员</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="315"/>
-        <location filename="../../ui/pages/checkin.py" line="523"/>
+        <location filename="../../ui/pages/checkin.py" line="316"/>
+        <location filename="../../ui/pages/checkin.py" line="524"/>
         <source>登记考场记录</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/checkin.py" line="324"/>
-        <source>时间</source>
-        <translation type="unfinished">Time</translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="325"/>
-        <source>考场</source>
-        <translation type="unfinished"></translation>
+        <source>时间</source>
+        <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="326"/>
-        <source>类型</source>
-        <translation type="unfinished">Type</translation>
+        <source>考场</source>
+        <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="328"/>
-        <source>考生</source>
-        <translation type="unfinished">Candidate</translation>
+        <location filename="../../ui/pages/checkin.py" line="327"/>
+        <source>类型</source>
+        <translation>Kind</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="329"/>
+        <source>考生</source>
+        <translation>Cand.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="330"/>
         <source>情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="331"/>
+        <location filename="../../ui/pages/checkin.py" line="332"/>
         <source>本场次尚无考场记录。</source>
-        <translation type="unfinished"></translation>
+        <translation>No room records in this session yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="348"/>
+        <location filename="../../ui/pages/checkin.py" line="349"/>
         <source>读取准考证与签到</source>
-        <translation type="unfinished"></translation>
+        <translation>Read tickets and check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="354"/>
+        <location filename="../../ui/pages/checkin.py" line="355"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished">No sittings yet.</translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="356"/>
+        <location filename="../../ui/pages/checkin.py" line="357"/>
         <source>本批次尚未锁定考场编排：准考证按考场编排制发，须先由主考/质量督导锁定编排（002 第二十条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>The seat plan of this sitting is not locked: tickets follow the seat plan, which the chief examiner / supervisor must lock first (002 §20).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="359"/>
+        <location filename="../../ui/pages/checkin.py" line="360"/>
         <source>考场编排已锁定，可以制发准考证。</source>
-        <translation type="unfinished"></translation>
+        <translation>The seat plan is locked; admission tickets can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="361"/>
+        <location filename="../../ui/pages/checkin.py" line="362"/>
         <source>已制发准考证 %1 张。考试当天在此扫码签到。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 admission tickets issued. Scan them here on the exam day.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="363"/>
+        <location filename="../../ui/pages/checkin.py" line="364"/>
         <source>本批次考试已结束（%1），签到记录只能查看。</source>
-        <translation type="unfinished"></translation>
+        <translation>The exam of this sitting is over (%1); check-in can only be viewed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="413"/>
+        <location filename="../../ui/pages/checkin.py" line="414"/>
         <source>应到 %1 人&#x3000;已签到 %2 人（其中人工 %3）&#x3000;缺考 %4 人&#x3000;未到 %5 人</source>
-        <translation type="unfinished"></translation>
+        <translation>Expected %1&#x3000;Checked in %2 (%3 manually)&#x3000;Absent %4&#x3000;Not yet %5</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="424"/>
+        <location filename="../../ui/pages/checkin.py" line="425"/>
         <source>开考 %1 分钟后停止入场；停止入场后点击“登记缺考”，未签到的考生按缺考登记。</source>
-        <translation type="unfinished"></translation>
+        <translation>Entry closes %1 minutes after the start; then click &quot;Record absences&quot; to record those not checked in as absent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <location filename="../../ui/pages/checkin.py" line="441"/>
         <source>准予入场</source>
-        <translation type="unfinished"></translation>
+        <translation>Admitted</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <location filename="../../ui/pages/checkin.py" line="441"/>
         <source>拒绝入场</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="440"/>
+        <location filename="../../ui/pages/checkin.py" line="441"/>
         <source>%1 号座位</source>
-        <translation type="unfinished"></translation>
+        <translation>Seat %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="447"/>
+        <location filename="../../ui/pages/checkin.py" line="448"/>
         <source>不能签到</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot check in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="463"/>
+        <location filename="../../ui/pages/checkin.py" line="464"/>
         <source>请输入准考证号或姓名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a ticket number or name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="466"/>
+        <location filename="../../ui/pages/checkin.py" line="467"/>
         <source>人工签到须写明理由（如“二维码无法识别”“准考证遗失，已核验身份证件”）。</source>
-        <translation type="unfinished"></translation>
+        <translation>A manual check-in needs a reason (e.g. &quot;QR code unreadable&quot;, &quot;ticket lost, ID document checked&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="498"/>
+        <location filename="../../ui/pages/checkin.py" line="499"/>
         <source>把本场次尚未签到的考生全部登记为缺考？</source>
-        <translation type="unfinished"></translation>
+        <translation>Record every candidate of this session not yet checked in as absent?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="502"/>
+        <location filename="../../ui/pages/checkin.py" line="503"/>
         <source>已登记缺考 %1 人。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 recorded as absent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="516"/>
+        <location filename="../../ui/pages/checkin.py" line="517"/>
         <source>已登记%1，记入考场记录和审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded: %1; written to the room record and the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="531"/>
+        <location filename="../../ui/pages/checkin.py" line="532"/>
         <source>已制发准考证 %1 张。可以打印准考证和考场文书。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 admission tickets issued. The tickets and room papers can be printed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="541"/>
+        <location filename="../../ui/pages/checkin.py" line="542"/>
         <source>生成准考证</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="541"/>
+        <location filename="../../ui/pages/checkin.py" line="542"/>
         <source>准考证</source>
-        <translation type="unfinished"></translation>
+        <translation>Admission tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="548"/>
+        <location filename="../../ui/pages/checkin.py" line="549"/>
         <source>选择保存考场文书的文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a folder for the room papers</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="555"/>
+        <location filename="../../ui/pages/checkin.py" line="556"/>
         <source>考场文书已保存到 %1：%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Room papers saved to %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="559"/>
+        <location filename="../../ui/pages/checkin.py" line="560"/>
         <source>签到表</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign-in sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="562"/>
+        <location filename="../../ui/pages/checkin.py" line="563"/>
         <source>生成考场文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate room papers</translation>
     </message>
 </context>
 <context>
     <name>CorrectDialog</name>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="114"/>
+        <location filename="../../ui/pages/certificates.py" line="115"/>
         <source>更正证书</source>
         <translation>Correct certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="114"/>
+        <location filename="../../ui/pages/certificates.py" line="115"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="116"/>
+        <location filename="../../ui/pages/certificates.py" line="117"/>
         <source>证书</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="118"/>
-        <location filename="../../ui/pages/certificates.py" line="120"/>
+        <location filename="../../ui/pages/certificates.py" line="119"/>
+        <location filename="../../ui/pages/certificates.py" line="121"/>
         <source>不更正则留空</source>
         <translation>Leave empty if unchanged</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="122"/>
+        <location filename="../../ui/pages/certificates.py" line="123"/>
         <source>例如：姓名录入错误，附户口簿复印件</source>
         <translation>e.g. name entered wrongly; copy of the household register attached</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="125"/>
+        <location filename="../../ui/pages/certificates.py" line="126"/>
         <source>更正后姓名</source>
         <translation>Corrected name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="126"/>
+        <location filename="../../ui/pages/certificates.py" line="127"/>
         <source>更正后证件号码</source>
         <translation>Corrected ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="127"/>
+        <location filename="../../ui/pages/certificates.py" line="128"/>
         <source>理由和证明材料 *</source>
         <translation>Reason and evidence *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="128"/>
+        <location filename="../../ui/pages/certificates.py" line="129"/>
         <source>发证日期</source>
         <translation>Issue date</translation>
     </message>
@@ -2602,87 +2628,87 @@
 <context>
     <name>CreateSittingDialog</name>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="223"/>
+        <location filename="../../ui/pages/sittings.py" line="224"/>
         <source>新建认定批次</source>
         <translation>New sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="223"/>
+        <location filename="../../ui/pages/sittings.py" line="224"/>
         <source>创建</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="229"/>
+        <location filename="../../ui/pages/sittings.py" line="230"/>
         <source>例如 JL202612-01</source>
         <translation>e.g. JL202612-01</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="231"/>
+        <location filename="../../ui/pages/sittings.py" line="232"/>
         <source>例如 2026年12月职业技能等级认定</source>
         <translation>e.g. Skill certification, December 2026</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="236"/>
+        <location filename="../../ui/pages/sittings.py" line="237"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="239"/>
+        <location filename="../../ui/pages/sittings.py" line="240"/>
         <source>批次编号 *</source>
         <translation>Sitting code *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="240"/>
+        <location filename="../../ui/pages/sittings.py" line="241"/>
         <source>批次名称 *</source>
         <translation>Sitting name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="241"/>
+        <location filename="../../ui/pages/sittings.py" line="242"/>
         <source>考试日期 *</source>
         <translation>Exam dates *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="244"/>
+        <location filename="../../ui/pages/sittings.py" line="245"/>
         <source>开考职业（工种）等级：只能在机构备案的认定范围内选择（002 第十六条）。收费须公示，不以营利为目的（001 第六条）；0 元即免费。</source>
         <translation>Occupations (work types) and levels offered: only within the institution&apos;s filed scope (002 §16). Fees must be published and not for profit (001 §6); 0 yuan means free.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="249"/>
+        <location filename="../../ui/pages/sittings.py" line="250"/>
         <source>全选</source>
         <translation>Select all</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="250"/>
+        <location filename="../../ui/pages/sittings.py" line="251"/>
         <source>全不选</source>
         <translation>Select none</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <location filename="../../ui/pages/sittings.py" line="256"/>
         <source>开考</source>
         <translation>Offer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <location filename="../../ui/pages/sittings.py" line="256"/>
         <source>职业编码</source>
         <translation>Occupation code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="255"/>
+        <location filename="../../ui/pages/sittings.py" line="256"/>
         <source>职业</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="256"/>
+        <location filename="../../ui/pages/sittings.py" line="257"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="256"/>
+        <location filename="../../ui/pages/sittings.py" line="257"/>
         <source>收费（元）</source>
         <translation>Fee (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="312"/>
+        <location filename="../../ui/pages/sittings.py" line="313"/>
         <source>请至少勾选一个开考的职业（工种）等级。</source>
         <translation>Tick at least one occupation (work type) and level to offer.</translation>
     </message>
@@ -2690,338 +2716,338 @@
 <context>
     <name>CustodyPage</name>
     <message>
-        <location filename="../../ui/pages/custody.py" line="205"/>
+        <location filename="../../ui/pages/custody.py" line="206"/>
         <source>登记试卷袋…</source>
         <translation>Register packet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="208"/>
+        <location filename="../../ui/pages/custody.py" line="209"/>
         <source>钥匙保管人…</source>
         <translation>Key holders…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="213"/>
+        <location filename="../../ui/pages/custody.py" line="214"/>
         <source>正在读取试卷袋……</source>
         <translation>Reading paper packets…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="233"/>
+        <location filename="../../ui/pages/custody.py" line="234"/>
         <source>扫码登记流转环节</source>
         <translation>Scan to record a custody step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="237"/>
+        <location filename="../../ui/pages/custody.py" line="238"/>
         <source>光标置于此处，用扫码枪扫描试卷袋标签</source>
         <translation>Click here, then scan the packet label</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="238"/>
+        <location filename="../../ui/pages/custody.py" line="239"/>
         <source>扫描试卷袋标签</source>
         <translation>Scan the packet label</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="259"/>
+        <location filename="../../ui/pages/custody.py" line="260"/>
         <source>当前时间</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="272"/>
+        <location filename="../../ui/pages/custody.py" line="273"/>
         <source>例如 保密室、A201 考场</source>
         <translation>e.g. secure room, room A201</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="275"/>
+        <location filename="../../ui/pages/custody.py" line="276"/>
         <source>姓名，用顿号或逗号分隔</source>
         <translation>Names, separated by commas</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="277"/>
+        <location filename="../../ui/pages/custody.py" line="278"/>
         <source>两名考生，核验封条完好后签名</source>
         <translation>Two candidates, who sign after checking that the seal is intact</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="281"/>
+        <location filename="../../ui/pages/custody.py" line="282"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="282"/>
+        <location filename="../../ui/pages/custody.py" line="283"/>
         <source> 份</source>
         <translation> copies</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="286"/>
-        <location filename="../../ui/pages/custody.py" line="345"/>
-        <location filename="../../ui/pages/custody.py" line="364"/>
+        <location filename="../../ui/pages/custody.py" line="287"/>
+        <location filename="../../ui/pages/custody.py" line="346"/>
+        <location filename="../../ui/pages/custody.py" line="365"/>
         <source>环节</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="287"/>
-        <location filename="../../ui/pages/custody.py" line="365"/>
+        <location filename="../../ui/pages/custody.py" line="288"/>
+        <location filename="../../ui/pages/custody.py" line="366"/>
         <source>时间（北京）</source>
         <translation>Time (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="288"/>
+        <location filename="../../ui/pages/custody.py" line="289"/>
         <source>运出地点</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="289"/>
-        <location filename="../../ui/pages/custody.py" line="366"/>
+        <location filename="../../ui/pages/custody.py" line="290"/>
+        <location filename="../../ui/pages/custody.py" line="367"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="290"/>
+        <location filename="../../ui/pages/custody.py" line="291"/>
         <source>责任人 *</source>
         <translation>Responsible *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="291"/>
-        <location filename="../../ui/pages/custody.py" line="368"/>
+        <location filename="../../ui/pages/custody.py" line="292"/>
+        <location filename="../../ui/pages/custody.py" line="369"/>
         <source>见证考生</source>
         <translation>Witnesses</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="292"/>
+        <location filename="../../ui/pages/custody.py" line="293"/>
         <source>封条编号</source>
         <translation>Seal number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="293"/>
-        <location filename="../../ui/pages/custody.py" line="341"/>
-        <location filename="../../ui/pages/custody.py" line="370"/>
+        <location filename="../../ui/pages/custody.py" line="294"/>
+        <location filename="../../ui/pages/custody.py" line="342"/>
+        <location filename="../../ui/pages/custody.py" line="371"/>
         <source>份数</source>
-        <translation>Copies</translation>
+        <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="294"/>
-        <location filename="../../ui/pages/custody.py" line="372"/>
+        <location filename="../../ui/pages/custody.py" line="295"/>
+        <location filename="../../ui/pages/custody.py" line="373"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="307"/>
+        <location filename="../../ui/pages/custody.py" line="308"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="309"/>
+        <location filename="../../ui/pages/custody.py" line="310"/>
         <source>登记此环节</source>
         <translation>Record this step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="310"/>
+        <location filename="../../ui/pages/custody.py" line="311"/>
         <source>登记（Ctrl+Enter）</source>
         <translation>Record (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="323"/>
+        <location filename="../../ui/pages/custody.py" line="324"/>
         <source>您的角色只能查看流转记录</source>
         <translation>Your role can only view the custody log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="327"/>
-        <location filename="../../ui/pages/custody.py" line="338"/>
+        <location filename="../../ui/pages/custody.py" line="328"/>
+        <location filename="../../ui/pages/custody.py" line="339"/>
         <source>试卷袋</source>
         <translation>Paper packet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="328"/>
+        <location filename="../../ui/pages/custody.py" line="329"/>
         <source>复制标签内容</source>
         <translation>Copy label content</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="329"/>
+        <location filename="../../ui/pages/custody.py" line="330"/>
         <source>复制所选试卷袋标签二维码的内容（签名令牌），用于打印标签</source>
         <translation>Copy the content of the selected packet&apos;s label QR code (signed token) for printing the label</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="339"/>
+        <location filename="../../ui/pages/custody.py" line="340"/>
         <source>试卷代码</source>
         <translation>Paper code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="340"/>
+        <location filename="../../ui/pages/custody.py" line="341"/>
         <source>版本</source>
         <translation>Ver.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="342"/>
+        <location filename="../../ui/pages/custody.py" line="343"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="343"/>
+        <location filename="../../ui/pages/custody.py" line="344"/>
         <source>当前地点</source>
         <translation>Location</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="344"/>
-        <location filename="../../ui/pages/custody.py" line="369"/>
+        <location filename="../../ui/pages/custody.py" line="345"/>
+        <location filename="../../ui/pages/custody.py" line="370"/>
         <source>封条</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="346"/>
+        <location filename="../../ui/pages/custody.py" line="347"/>
         <source>异常</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="348"/>
+        <location filename="../../ui/pages/custody.py" line="349"/>
         <source>尚无试卷袋。</source>
         <translation>No paper packets yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="349"/>
+        <location filename="../../ui/pages/custody.py" line="350"/>
         <source>按编号、试卷代码、状态、地点筛选（Ctrl+F）</source>
         <translation>Filter by code, paper code, state, place (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="360"/>
-        <location filename="../../ui/pages/custody.py" line="429"/>
+        <location filename="../../ui/pages/custody.py" line="361"/>
+        <location filename="../../ui/pages/custody.py" line="430"/>
         <source>流转记录</source>
         <translation>Custody log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="363"/>
+        <location filename="../../ui/pages/custody.py" line="364"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="367"/>
+        <location filename="../../ui/pages/custody.py" line="368"/>
         <source>责任人</source>
         <translation>Responsible</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="371"/>
+        <location filename="../../ui/pages/custody.py" line="372"/>
         <source>登记人</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="374"/>
+        <location filename="../../ui/pages/custody.py" line="375"/>
         <source>选择一个试卷袋查看它的流转记录。</source>
         <translation>Select a paper packet to see its custody log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="389"/>
+        <location filename="../../ui/pages/custody.py" line="390"/>
         <source>读取试卷袋</source>
         <translation>Read paper packets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="397"/>
+        <location filename="../../ui/pages/custody.py" line="398"/>
         <source>尚无认定批次。请先在“认定批次”页面创建认定批次。</source>
         <translation>No sittings yet. Create a sitting on the &quot;Sittings&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="399"/>
+        <location filename="../../ui/pages/custody.py" line="400"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="402"/>
+        <location filename="../../ui/pages/custody.py" line="403"/>
         <source>本批次尚无试卷袋。点击右上角“登记试卷袋…”，登记后打印标签贴在袋上。</source>
         <translation>No paper packets in this sitting yet. Click &quot;Register packet…&quot; at the top right, then print the label and stick it on the packet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="403"/>
+        <location filename="../../ui/pages/custody.py" line="404"/>
         <source>本批次尚无试卷袋。</source>
         <translation>No paper packets in this sitting yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="406"/>
+        <location filename="../../ui/pages/custody.py" line="407"/>
         <source>%1 个试卷袋有异常（红色），请主考核查：%2</source>
         <translation>%1 paper packets have anomalies (red); the chief examiner must check them: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="432"/>
+        <location filename="../../ui/pages/custody.py" line="433"/>
         <source>流转记录 — %1</source>
         <translation>Custody log — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="434"/>
+        <location filename="../../ui/pages/custody.py" line="435"/>
         <source>读取流转记录</source>
         <translation>Read custody log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="444"/>
+        <location filename="../../ui/pages/custody.py" line="445"/>
         <source>正在核验标签……</source>
         <translation>Verifying the label…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="465"/>
+        <location filename="../../ui/pages/custody.py" line="466"/>
         <source>标签无效，未登记任何内容：%1</source>
         <translation>Invalid label, nothing recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="488"/>
+        <location filename="../../ui/pages/custody.py" line="489"/>
         <source>等待扫描。每登记一个环节都要扫描一次标签。</source>
         <translation>Waiting for a scan. Scan the label once for every step you record.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="490"/>
+        <location filename="../../ui/pages/custody.py" line="491"/>
         <source>试卷袋 %1：%2，%3%4</source>
         <translation>Paper packet %1: %2, %3%4</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="491"/>
+        <location filename="../../ui/pages/custody.py" line="492"/>
         <source>未登记地点</source>
         <translation>no place recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="492"/>
+        <location filename="../../ui/pages/custody.py" line="493"/>
         <source>，封条 %1</source>
         <translation>, seal %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="507"/>
+        <location filename="../../ui/pages/custody.py" line="508"/>
         <source>核对封条上的编号后填写</source>
         <translation>Enter after checking the number on the seal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="508"/>
+        <location filename="../../ui/pages/custody.py" line="509"/>
         <source>新封条的编号</source>
         <translation>Number of the new seal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="511"/>
+        <location filename="../../ui/pages/custody.py" line="512"/>
         <source>试卷袋当前为“%1”，一般不能进行此环节。</source>
         <translation>The paper packet is &quot;%1&quot;; this step does not normally follow.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="537"/>
+        <location filename="../../ui/pages/custody.py" line="538"/>
         <source>登记流转环节</source>
         <translation>Record custody step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="543"/>
+        <location filename="../../ui/pages/custody.py" line="544"/>
         <source>已登记：试卷袋 %1 %2（第 %3 个环节）。请扫描下一个标签。</source>
         <translation>Recorded: paper packet %1 %2 (step %3). Scan the next label.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="555"/>
+        <location filename="../../ui/pages/custody.py" line="556"/>
         <source>（依据：%1）</source>
         <translation> (rule: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="556"/>
+        <location filename="../../ui/pages/custody.py" line="557"/>
         <source>未登记：%1</source>
         <translation>Not recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="568"/>
+        <location filename="../../ui/pages/custody.py" line="569"/>
         <source>已登记试卷袋 %1。请打印标签贴在袋上，然后扫描标签登记“印制”。</source>
         <translation>Paper packet %1 registered. Print the label, stick it on the packet, then scan it to record &quot;print&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="580"/>
+        <location filename="../../ui/pages/custody.py" line="581"/>
         <source>已复制试卷袋 %1 的标签内容。</source>
         <translation>Copied the label content of paper packet %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="594"/>
+        <location filename="../../ui/pages/custody.py" line="595"/>
         <source>读取钥匙保管人</source>
         <translation>Read key holders</translation>
     </message>
@@ -3030,7 +3056,7 @@
     <name>DateField</name>
     <message>
         <location filename="../../ui/pages/institution.py" line="105"/>
-        <location filename="../../ui/pages/registration.py" line="130"/>
+        <location filename="../../ui/pages/registration.py" line="131"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
@@ -3038,39 +3064,49 @@
 <context>
     <name>DestroyDialog</name>
     <message>
-        <location filename="../../ui/pages/archive.py" line="146"/>
+        <location filename="../../ui/pages/archive.py" line="147"/>
         <source>销毁保管期满的档案</source>
-        <translation type="unfinished"></translation>
+        <translation>Destroy records past retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="146"/>
+        <location filename="../../ui/pages/archive.py" line="147"/>
         <source>销毁</source>
-        <translation type="unfinished"></translation>
+        <translation>Destroy</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="152"/>
-        <source>条目</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/archive.py" line="150"/>
+        <source>%1. %2（%3，保管期至 %4）</source>
+        <translation>%1. %2 (%3, retained until %4)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="154"/>
-        <source>例如：保管期满，依据本机构档案管理制度第 5 条，经档案室主任批准销毁</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/archive.py" line="156"/>
-        <source>原因 *</source>
-        <translation type="unfinished"></translation>
+        <source>… 共 %1 项</source>
+        <translation>… %1 in all</translation>
     </message>
     <message>
         <location filename="../../ui/pages/archive.py" line="157"/>
-        <source>纸质条目登记原件已销毁；电子资格证明材料从数据库中删除。每一项销毁都记入审计日志，无法撤销。</source>
-        <translation type="unfinished"></translation>
+        <source>条目</source>
+        <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/archive.py" line="167"/>
+        <location filename="../../ui/pages/archive.py" line="159"/>
+        <source>例如：保管期满，依据本机构档案管理制度第 5 条，经档案室主任批准销毁</source>
+        <translation>e.g. retention over; destroyed under article 5 of our records policy, approved by the head of records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="161"/>
+        <source>原因 *</source>
+        <translation>Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="162"/>
+        <source>纸质条目登记原件已销毁；电子资格证明材料从数据库中删除。每一项销毁都记入审计日志，无法撤销。</source>
+        <translation>Paper records are marked as destroyed; electronic eligibility evidence is deleted from the database. Every destruction is written to the audit log and cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/archive.py" line="172"/>
         <source>请写明销毁原因（至少 4 个字），例如依据的档案管理制度条款和审批人。</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the reason for the destruction (at least 4 characters), e.g. the records policy article and who approved it.</translation>
     </message>
 </context>
 <context>
@@ -3114,47 +3150,47 @@
 <context>
     <name>EvidenceDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="364"/>
+        <location filename="../../ui/pages/registration.py" line="365"/>
         <source>附证明材料 — %1</source>
         <translation>Attach evidence — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="364"/>
+        <location filename="../../ui/pages/registration.py" line="365"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="371"/>
+        <location filename="../../ui/pages/registration.py" line="372"/>
         <source>扫描件或照片，PDF、JPG、PNG，不超过 20 MB</source>
         <translation>Scan or photo: PDF, JPG or PNG, up to 20 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="372"/>
+        <location filename="../../ui/pages/registration.py" line="373"/>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="377"/>
+        <location filename="../../ui/pages/registration.py" line="378"/>
         <source>材料类型</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="378"/>
+        <location filename="../../ui/pages/registration.py" line="379"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="383"/>
+        <location filename="../../ui/pages/registration.py" line="384"/>
         <source>选择证明材料</source>
         <translation>Choose evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="384"/>
+        <location filename="../../ui/pages/registration.py" line="385"/>
         <source>证明材料 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</source>
         <translation>Evidence (*.pdf *.jpg *.jpeg *.png);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="390"/>
+        <location filename="../../ui/pages/registration.py" line="391"/>
         <source>请选择文件。</source>
         <translation>Choose a file.</translation>
     </message>
@@ -3634,76 +3670,749 @@
 <context>
     <name>KeyHoldersDialog</name>
     <message>
-        <location filename="../../ui/pages/custody.py" line="149"/>
+        <location filename="../../ui/pages/custody.py" line="150"/>
         <source>保密室钥匙保管人</source>
         <translation>Secure room key holders</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="149"/>
+        <location filename="../../ui/pages/custody.py" line="150"/>
         <source>登记保管人</source>
         <translation>Record key holder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="152"/>
+        <location filename="../../ui/pages/custody.py" line="153"/>
         <source>保管人</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="152"/>
+        <location filename="../../ui/pages/custody.py" line="153"/>
         <source>钥匙</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="153"/>
-        <location filename="../../ui/pages/custody.py" line="164"/>
+        <location filename="../../ui/pages/custody.py" line="154"/>
+        <location filename="../../ui/pages/custody.py" line="165"/>
         <source>任命日期</source>
         <translation>Appointed on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="154"/>
+        <location filename="../../ui/pages/custody.py" line="155"/>
         <source>尚未登记钥匙保管人。保密室应由两人分别保管钥匙。</source>
         <translation>No key holders recorded yet. The secure room&apos;s keys should be held by two different people.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="160"/>
+        <location filename="../../ui/pages/custody.py" line="161"/>
         <source>例如 保密室钥匙 A</source>
         <translation>e.g. secure room key A</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="162"/>
+        <location filename="../../ui/pages/custody.py" line="163"/>
         <source>保管人 *</source>
         <translation>Holder *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="163"/>
+        <location filename="../../ui/pages/custody.py" line="164"/>
         <source>钥匙 *</source>
         <translation>Key *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="170"/>
+        <location filename="../../ui/pages/custody.py" line="171"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
 </context>
 <context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="19"/>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="20"/>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="22"/>
+        <source>居民身份证</source>
+        <translation>Resident ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="23"/>
+        <source>护照</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24"/>
+        <source>港澳居民居住证</source>
+        <translation>HK/Macao residence permit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25"/>
+        <source>台湾居民居住证</source>
+        <translation>Taiwan residence permit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="27"/>
+        <source>小学</source>
+        <translation>Primary school</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="28"/>
+        <source>初中</source>
+        <translation>Junior secondary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="29"/>
+        <source>高中/中专</source>
+        <translation>Senior / vocational secondary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="30"/>
+        <source>技工院校</source>
+        <translation>Technical school</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="31"/>
+        <source>大专/高职</source>
+        <translation>Junior college</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="32"/>
+        <source>本科</source>
+        <translation>Bachelor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="33"/>
+        <source>研究生</source>
+        <translation>Postgraduate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="35"/>
+        <source>学历证书</source>
+        <translation>Diploma</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="36"/>
+        <source>职业资格/技能等级证书</source>
+        <translation>Qualification / skill certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="37"/>
+        <source>工作年限证明</source>
+        <translation>Proof of work years</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="38"/>
+        <source>职称证书</source>
+        <translation>Title certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="39"/>
+        <source>其他材料</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="41"/>
+        <source>待核查</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="42"/>
+        <source>符合</source>
+        <translation>Eligible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="43"/>
+        <source>不符合</source>
+        <translation>Not eligible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="44"/>
+        <source>待审核</source>
+        <translation>Undecided</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="45"/>
+        <source>通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46"/>
+        <source>不通过</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47"/>
+        <source>破格通过</source>
+        <translation>By exception</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49"/>
+        <source>全部报名</source>
+        <translation>All applications</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50"/>
+        <source>已核查、待审核</source>
+        <translation>Checked, undecided</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="51"/>
+        <source>符合申报条件</source>
+        <translation>Eligible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="52"/>
+        <source>不符合申报条件</source>
+        <translation>Not eligible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="53"/>
+        <source>审核通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="54"/>
+        <source>审核不通过</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="56"/>
+        <source>合格</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="57"/>
+        <source>不合格</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="58"/>
+        <source>缺考</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59"/>
+        <source>违纪</source>
+        <translation>Misconduct</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60"/>
+        <source>待定</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="62"/>
+        <source>理论知识考试</source>
+        <translation>Theory exam</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="63"/>
+        <source>操作技能考核</source>
+        <translation>Practical exam</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="64"/>
+        <source>综合评审</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="66"/>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="67"/>
+        <source>报名中</source>
+        <translation>Registration open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="68"/>
+        <source>报名截止</source>
+        <translation>Registration closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="69"/>
+        <source>已编排</source>
+        <translation>Arranged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="70"/>
+        <source>已发准考证</source>
+        <translation>Tickets issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="71"/>
+        <source>已考试</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="72"/>
+        <source>已评分</source>
+        <translation>Marked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="73"/>
+        <source>公示中</source>
+        <translation>In publicity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="74"/>
+        <source>成绩确定</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="75"/>
+        <source>已发证</source>
+        <translation>Certified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="76"/>
+        <source>已上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="77"/>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79"/>
+        <source>首次发证</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="80"/>
+        <source>补发</source>
+        <translation>Reissue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="81"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="82"/>
+        <source>有效</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="83"/>
+        <source>已替换</source>
+        <translation>Replaced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="84"/>
+        <source>已换发</source>
+        <translation>Replaced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="85"/>
+        <source>已作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="87"/>
+        <source>入库</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="88"/>
+        <source>领用</source>
+        <translation>Issue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89"/>
+        <source>印废</source>
+        <translation>Spoiled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="90"/>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="91"/>
+        <source>盘点</source>
+        <translation>Stock-take</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="92"/>
+        <source>在库</source>
+        <translation>In stock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="93"/>
+        <source>已领用</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="94"/>
+        <source>已印废</source>
+        <translation>Spoiled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="96"/>
+        <source>印制</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="97"/>
+        <source>封装</source>
+        <translation>Seal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="98"/>
+        <source>入库保管</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="99"/>
+        <source>出库</source>
+        <translation>Take out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="100"/>
+        <source>运送</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="101"/>
+        <source>交接</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="102"/>
+        <source>启封</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="103"/>
+        <source>回收</source>
+        <translation>Collect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="104"/>
+        <source>回收封装</source>
+        <translation>Reseal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="105"/>
+        <source>交评分组</source>
+        <translation>To markers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="106"/>
+        <source>归还入库</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="109"/>
+        <source>未印制</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="110"/>
+        <source>已印制</source>
+        <translation>Printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="111"/>
+        <source>已封装</source>
+        <translation>Sealed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="112"/>
+        <source>已出库</source>
+        <translation>Taken out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="113"/>
+        <source>已启封</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="114"/>
+        <source>已回收</source>
+        <translation>Collected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="115"/>
+        <source>已回收封装</source>
+        <translation>Resealed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="116"/>
+        <source>评分中</source>
+        <translation>With markers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="117"/>
+        <source>已归还</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="119"/>
+        <source>已答复</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="120"/>
+        <source>已答复（逾期）</source>
+        <translation>Answered late</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="121"/>
+        <source>待答复</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="122"/>
+        <source>已逾期未答复</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="124"/>
+        <source>分数 0–100（最多一位小数），或“缺考”“违纪”</source>
+        <translation>Score 0–100 (one decimal at most), or &quot;absent&quot; / &quot;misconduct&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>已生成、待上报</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>平台已确认</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="129"/>
+        <source>理论考场</source>
+        <translation>Theory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="130"/>
+        <source>实操考场</source>
+        <translation>Practical</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="131"/>
+        <source>综合评审室</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="132"/>
+        <source>考务办公室</source>
+        <translation>Exam office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
+        <source>候考室</source>
+        <translation>Waiting room</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="134"/>
+        <source>评分室</source>
+        <translation>Marking room</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="135"/>
+        <source>依次坐满</source>
+        <translation>Fill in order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="136"/>
+        <source>均衡分布</source>
+        <translation>Spread evenly</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="138"/>
+        <source>主考</source>
+        <translation>Chief examiner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="139"/>
+        <source>考务组长</source>
+        <translation>Exam lead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="140"/>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="141"/>
+        <source>监考员</source>
+        <translation>Invigilator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="142"/>
+        <source>考评员</source>
+        <translation>Assessor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="143"/>
+        <source>内部质量督导员</source>
+        <translation>Internal supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="144"/>
+        <source>外部质量督导员</source>
+        <translation>External supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="145"/>
+        <source>安全员</source>
+        <translation>Safety officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="146"/>
+        <source>考务人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="147"/>
+        <source>座位</source>
+        <translation>Seat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="149"/>
+        <source>突发事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="150"/>
+        <source>扫码</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="151"/>
+        <source>人工</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="152"/>
+        <source>考场门贴</source>
+        <translation>Door list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="153"/>
+        <source>座位表</source>
+        <translation>Seat chart</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="154"/>
+        <source>签到表</source>
+        <translation>Sign-in sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="155"/>
+        <source>考场记录表</source>
+        <translation>Room record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="157"/>
+        <source>认定公告</source>
+        <translation>Announcement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="158"/>
+        <source>报名与资格审核</source>
+        <translation>Applications</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="159"/>
+        <source>资格证明材料</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="160"/>
+        <source>考场编排</source>
+        <translation>Seat plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="161"/>
+        <source>考务人员与培训</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="162"/>
+        <source>试卷流转</source>
+        <translation>Paper custody</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="163"/>
+        <source>签到与考场记录</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="164"/>
+        <source>成绩</source>
+        <translation>Scores</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="165"/>
+        <source>公示与异议</source>
+        <translation>Publicity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="166"/>
+        <source>证书与台账</source>
+        <translation>Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="167"/>
+        <source>数据上报</source>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="168"/>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="169"/>
+        <source>纸质</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="170"/>
+        <source>电子</source>
+        <translation>Electronic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="172"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="195"/>
+        <location filename="../../ui/pages/publicity.py" line="196"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="195"/>
+        <location filename="../../ui/pages/publicity.py" line="196"/>
         <source>生成并预览</source>
         <translation>Generate and preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="198"/>
+        <location filename="../../ui/pages/publicity.py" line="199"/>
         <source>签发人 *</source>
         <translation>Signed by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="205"/>
+        <location filename="../../ui/pages/publicity.py" line="206"/>
         <source>请填写签发人。</source>
         <translation>Enter who signs the letter.</translation>
     </message>
@@ -3711,7 +4420,7 @@
 <context>
     <name>ListDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="565"/>
+        <location filename="../../ui/pages/registration.py" line="566"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -3868,57 +4577,57 @@
 <context>
     <name>MarkerDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="271"/>
+        <location filename="../../ui/pages/scores.py" line="272"/>
         <source>安排阅卷人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="271"/>
+        <location filename="../../ui/pages/scores.py" line="272"/>
         <source>选配</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="285"/>
-        <source>场次 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/scores.py" line="286"/>
-        <source>考场 *</source>
-        <translation type="unfinished"></translation>
+        <source>场次 *</source>
+        <translation type="unfinished">Session *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="287"/>
+        <source>考场 *</source>
+        <translation type="unfinished">Room *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="288"/>
         <source>考评员 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="291"/>
+        <location filename="../../ui/pages/scores.py" line="292"/>
         <source>阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="321"/>
+        <location filename="../../ui/pages/scores.py" line="323"/>
         <source>本场次全部考场</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="345"/>
+        <location filename="../../ui/pages/scores.py" line="347"/>
         <source>（不符合条件）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="353"/>
+        <location filename="../../ui/pages/scores.py" line="355"/>
         <source>名册中还没有考评员：请先在“考务人员”页登记考评员。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="360"/>
+        <location filename="../../ui/pages/scores.py" line="362"/>
         <source>符合条件。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="379"/>
+        <location filename="../../ui/pages/scores.py" line="381"/>
         <source>请选择场次和考评员。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3926,44 +4635,44 @@
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="251"/>
+        <location filename="../../ui/pages/arrangement.py" line="253"/>
         <source>调整座位</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="251"/>
-        <source>调整</source>
-        <translation type="unfinished"></translation>
+        <translation>Move seat</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="253"/>
-        <source>考生</source>
-        <translation type="unfinished">Candidate</translation>
+        <source>调整</source>
+        <translation>Move</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="255"/>
-        <source>现座位</source>
-        <translation type="unfinished"></translation>
+        <source>考生</source>
+        <translation>Candidate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="257"/>
+        <source>现座位</source>
+        <translation>Current seat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="259"/>
         <source>%1 第 %2 排第 %3 列（%4 号）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="274"/>
-        <source>目标考场 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="275"/>
-        <source>排 *</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 row %2, column %3 (seat %4)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="276"/>
+        <source>目标考场 *</source>
+        <translation>To room *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="277"/>
+        <source>排 *</source>
+        <translation>Row *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="278"/>
         <source>列 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Column *</translation>
     </message>
 </context>
 <context>
@@ -4011,7 +4720,7 @@
     <message>
         <location filename="../../ui/navigation.py" line="55"/>
         <source>考务人员</source>
-        <translation>Exam office</translation>
+        <translation>Staff</translation>
     </message>
     <message>
         <location filename="../../ui/navigation.py" line="56"/>
@@ -4086,7 +4795,7 @@
     <message>
         <location filename="../../ui/navigation.py" line="77"/>
         <source>整理认定全过程资料归档（纸质保存 3 年、电子保存 5 年），导出档案包、监管统计报表和终止备案报告。</source>
-        <translation type="unfinished"></translation>
+        <translation>Archive the records of the whole certification (paper kept 3 years, electronic 5 years); export archive packages, supervision statistics and the filing termination report.</translation>
     </message>
     <message>
         <location filename="../../ui/navigation.py" line="79"/>
@@ -4137,52 +4846,52 @@
 <context>
     <name>ObjectionDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="106"/>
+        <location filename="../../ui/pages/publicity.py" line="107"/>
         <source>登记异议</source>
         <translation>Record objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="106"/>
+        <location filename="../../ui/pages/publicity.py" line="107"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="109"/>
+        <location filename="../../ui/pages/publicity.py" line="110"/>
         <source>异议人姓名</source>
         <translation>Name of the objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="112"/>
+        <location filename="../../ui/pages/publicity.py" line="113"/>
         <source>（不针对具体考生）</source>
         <translation>(no particular candidate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="116"/>
+        <location filename="../../ui/pages/publicity.py" line="117"/>
         <source>例如：理论知识考试成绩偏低，申请复核</source>
         <translation>e.g. theory exam score seems too low; requests a re-check</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="118"/>
+        <location filename="../../ui/pages/publicity.py" line="119"/>
         <source>异议人 *</source>
         <translation>Objector *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="119"/>
+        <location filename="../../ui/pages/publicity.py" line="120"/>
         <source>收到日期 *</source>
         <translation>Received on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="120"/>
+        <location filename="../../ui/pages/publicity.py" line="121"/>
         <source>涉及考生</source>
         <translation>Candidate concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="121"/>
+        <location filename="../../ui/pages/publicity.py" line="122"/>
         <source>异议内容 *</source>
         <translation>Objection *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="122"/>
+        <location filename="../../ui/pages/publicity.py" line="123"/>
         <source>异议须在公示期内提出，自收到之日起 5 个工作日内答复（002 第二十五条）。</source>
         <translation>Objections must be raised within the publicity period and answered within 5 working days of receipt (002 §25).</translation>
     </message>
@@ -4190,37 +4899,37 @@
 <context>
     <name>OpenRegistrationDialog</name>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="396"/>
+        <location filename="../../ui/pages/sittings.py" line="397"/>
         <source>发布公告并开放报名 — %1</source>
         <translation>Publish announcement and open registration — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="396"/>
+        <location filename="../../ui/pages/sittings.py" line="397"/>
         <source>开放报名</source>
         <translation>Open registration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="403"/>
+        <location filename="../../ui/pages/sittings.py" line="404"/>
         <source>公告中的其他说明，例如报名地点、需携带的材料、缴费方式……</source>
         <translation>Other notes for the announcement, e.g. where to apply, documents to bring, how to pay…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="405"/>
+        <location filename="../../ui/pages/sittings.py" line="406"/>
         <source>报名开始</source>
         <translation>Registration opens</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="406"/>
+        <location filename="../../ui/pages/sittings.py" line="407"/>
         <source>报名截止</source>
         <translation>Registration closes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="407"/>
+        <location filename="../../ui/pages/sittings.py" line="408"/>
         <source>公告说明</source>
         <translation>Announcement notes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="408"/>
+        <location filename="../../ui/pages/sittings.py" line="409"/>
         <source>公告写明认定时间、职业、等级、申报条件和收费标准（002 第十五条），由本批次的场次和开考等级生成。报名须在考试开始前截止。</source>
         <translation>The announcement states the time, occupations, levels, eligibility conditions and fees (002 §15); it is generated from this sitting&apos;s sessions and offered levels. Registration must close before the exam starts.</translation>
     </message>
@@ -4228,120 +4937,120 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="318"/>
+        <location filename="../../ui/pages/registration.py" line="319"/>
         <source>破格通过</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve by exception</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="323"/>
+        <location filename="../../ui/pages/registration.py" line="324"/>
         <source>未满足的申报条件：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eligibility conditions not met: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="323"/>
+        <location filename="../../ui/pages/registration.py" line="324"/>
         <source>（无核查说明）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no check notes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="326"/>
+        <location filename="../../ui/pages/registration.py" line="327"/>
         <source>写明破格的依据，例如：单位出具了十年工作证明，原件已核验</source>
-        <translation type="unfinished"></translation>
+        <translation>State the grounds for the exception, e.g. the employer certified ten years of work; original checked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="330"/>
+        <location filename="../../ui/pages/registration.py" line="331"/>
         <source>报名人员</source>
-        <translation type="unfinished">Applicants</translation>
+        <translation>Applicants</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="334"/>
+        <location filename="../../ui/pages/registration.py" line="335"/>
         <source>书面理由 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Written reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="337"/>
+        <location filename="../../ui/pages/registration.py" line="338"/>
         <source>只有主考/质量督导可以破格通过；理由和核查结论一并记入审计日志（002 第十七条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Only the chief examiner / supervisor can approve by exception; the reason and the check result are written to the audit log (002 §17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="348"/>
+        <location filename="../../ui/pages/registration.py" line="349"/>
         <source>已写 %1 字，至少 %2 字。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 characters written; at least %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="354"/>
+        <location filename="../../ui/pages/registration.py" line="355"/>
         <source>破格通过须写明不少于 %1 个字的书面理由。</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval by exception needs a written reason of at least %1 characters.</translation>
     </message>
 </context>
 <context>
     <name>PacketDialog</name>
     <message>
-        <location filename="../../ui/pages/custody.py" line="109"/>
+        <location filename="../../ui/pages/custody.py" line="110"/>
         <source>登记试卷袋</source>
         <translation>Register paper packet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="109"/>
+        <location filename="../../ui/pages/custody.py" line="110"/>
         <source>登记</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="112"/>
+        <location filename="../../ui/pages/custody.py" line="113"/>
         <source>例如 P-A201-T</source>
         <translation>e.g. P-A201-T</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="114"/>
+        <location filename="../../ui/pages/custody.py" line="115"/>
         <source>题库下发的试卷代码，不得改动</source>
         <translation>The paper code as issued by the item bank; do not change it</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="116"/>
+        <location filename="../../ui/pages/custody.py" line="117"/>
         <source>例如 A 卷</source>
         <translation>e.g. paper A</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="120"/>
+        <location filename="../../ui/pages/custody.py" line="121"/>
         <source> 份</source>
         <translation> copies</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="122"/>
+        <location filename="../../ui/pages/custody.py" line="123"/>
         <source>（不指定场次）</source>
         <translation>(no session)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="124"/>
+        <location filename="../../ui/pages/custody.py" line="125"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="126"/>
+        <location filename="../../ui/pages/custody.py" line="127"/>
         <source>试卷袋编号 *</source>
         <translation>Packet code *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="127"/>
+        <location filename="../../ui/pages/custody.py" line="128"/>
         <source>试卷代码 *</source>
         <translation>Paper code *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="128"/>
+        <location filename="../../ui/pages/custody.py" line="129"/>
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="129"/>
+        <location filename="../../ui/pages/custody.py" line="130"/>
         <source>份数 *</source>
         <translation>Copies *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="130"/>
+        <location filename="../../ui/pages/custody.py" line="131"/>
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/custody.py" line="131"/>
+        <location filename="../../ui/pages/custody.py" line="132"/>
         <source>指定场次后，启封时间早于开考前规定时间、考后未按时归还都会被标为异常。</source>
         <translation>With a session set, opening earlier than allowed before the start, or not returning the packet on time after the exam, is flagged as an anomaly.</translation>
     </message>
@@ -4349,23 +5058,53 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/pages/base.py" line="98"/>
-        <location filename="../../ui/pages/base.py" line="135"/>
+        <location filename="../../ui/pages/base.py" line="31"/>
+        <source>尚无认定批次：请先在“认定批次”页面创建并选择认定批次。</source>
+        <translation>No sitting: create and choose a sitting on the &quot;Sittings&quot; page first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="35"/>
+        <source>认定批次当前为“%1”：报名截止后才能编排考场和安排考务人员。</source>
+        <translation>The sitting is &quot;%1&quot;: rooms and staff can be arranged once registration is closed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="40"/>
+        <source>编排尚未锁定（%1）：请直接调整，无需主考/质量督导批准。</source>
+        <translation>The plan is not locked yet (%1): change it directly, without the chief examiner&apos;s / supervisor&apos;s approval.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="41"/>
+        <source>认定批次当前为“%1”：考试已举行，编排和考务人员不能再调整（002 第二十一条）。</source>
+        <translation>The sitting is &quot;%1&quot;: the exam has been held; seats and staff can no longer be changed (002 §21).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="47"/>
+        <source>编排已锁定（%1）：调整须由主考/质量督导写明理由，用“…（锁定后）”操作（002 第二十一条）。</source>
+        <translation>The plan is locked (%1): changes need a reason from the chief examiner / supervisor, through the &quot;… (locked)&quot; actions (002 §21).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="50"/>
+        <source>认定批次当前为“%1”：考试已举行，编排和考务人员不能再改动。</source>
+        <translation>The sitting is &quot;%1&quot;: the exam has been held; seats and staff can no longer be changed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/base.py" line="94"/>
+        <location filename="../../ui/pages/base.py" line="131"/>
         <source>下一步的阻碍</source>
         <translation>What blocks the next step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="130"/>
+        <location filename="../../ui/pages/base.py" line="126"/>
         <source>认定批次 %1（%2）推进到下一步的阻碍</source>
         <translation>What blocks sitting %1 (%2) from its next step</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="137"/>
+        <location filename="../../ui/pages/base.py" line="133"/>
         <source>没有阻碍下一步的问题。</source>
         <translation>Nothing blocks the next step.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/base.py" line="147"/>
+        <location filename="../../ui/pages/base.py" line="143"/>
         <source>另有 %1 项，请在相应页面查看。</source>
         <translation>%1 more; see the pages concerned.</translation>
     </message>
@@ -4464,246 +5203,246 @@
 <context>
     <name>PublicityPage</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="221"/>
+        <location filename="../../ui/pages/publicity.py" line="222"/>
         <source>生成公示名单…</source>
         <translation>Generate publicity list…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="222"/>
+        <location filename="../../ui/pages/publicity.py" line="223"/>
         <source>公示名单（PDF 和 Excel）：证件号码遮挡，不含电话和照片</source>
         <translation>Publicity list (PDF and Excel): ID numbers masked, no phone numbers or photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="236"/>
+        <location filename="../../ui/pages/publicity.py" line="237"/>
         <source>成绩公示</source>
         <translation>Result publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="247"/>
+        <location filename="../../ui/pages/publicity.py" line="248"/>
         <source>公示开始日期</source>
         <translation>Publicity starts on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="250"/>
-        <location filename="../../ui/pages/publicity.py" line="340"/>
-        <location filename="../../ui/pages/publicity.py" line="423"/>
+        <location filename="../../ui/pages/publicity.py" line="251"/>
+        <location filename="../../ui/pages/publicity.py" line="341"/>
+        <location filename="../../ui/pages/publicity.py" line="424"/>
         <source>发布公示</source>
         <translation>Publish results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="257"/>
+        <location filename="../../ui/pages/publicity.py" line="258"/>
         <source>公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。</source>
         <translation>Publicity lasts at least 5 working days (the day of publication counts as day 1 if it is a working day), by the holiday schedule (002 §25).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="264"/>
+        <location filename="../../ui/pages/publicity.py" line="265"/>
         <source>确定成绩、发证前检查</source>
         <translation>Finalise results; checks before issuing certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="272"/>
-        <location filename="../../ui/pages/publicity.py" line="469"/>
-        <location filename="../../ui/pages/publicity.py" line="475"/>
+        <location filename="../../ui/pages/publicity.py" line="273"/>
+        <location filename="../../ui/pages/publicity.py" line="470"/>
+        <location filename="../../ui/pages/publicity.py" line="476"/>
         <source>确定成绩</source>
         <translation>Finalise results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="273"/>
+        <location filename="../../ui/pages/publicity.py" line="274"/>
         <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
         <translation>Finalise the results once the publicity period is over and every objection is answered; certificates can then be issued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="281"/>
+        <location filename="../../ui/pages/publicity.py" line="282"/>
         <source>异议与复核</source>
         <translation>Objections and re-checks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="282"/>
+        <location filename="../../ui/pages/publicity.py" line="283"/>
         <source>登记异议…</source>
         <translation>Record objection…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="283"/>
+        <location filename="../../ui/pages/publicity.py" line="284"/>
         <source>答复…</source>
         <translation>Answer…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="284"/>
+        <location filename="../../ui/pages/publicity.py" line="285"/>
         <source>答复书…</source>
         <translation>Reply letter…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="298"/>
+        <location filename="../../ui/pages/publicity.py" line="299"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="299"/>
+        <location filename="../../ui/pages/publicity.py" line="300"/>
         <source>异议人</source>
         <translation>Objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="300"/>
+        <location filename="../../ui/pages/publicity.py" line="301"/>
         <source>收到日期</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="301"/>
+        <location filename="../../ui/pages/publicity.py" line="302"/>
         <source>答复期限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="303"/>
+        <location filename="../../ui/pages/publicity.py" line="304"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="305"/>
+        <location filename="../../ui/pages/publicity.py" line="306"/>
         <source>答复日期</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="306"/>
+        <location filename="../../ui/pages/publicity.py" line="307"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="307"/>
+        <location filename="../../ui/pages/publicity.py" line="308"/>
         <source>答复结论</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="309"/>
+        <location filename="../../ui/pages/publicity.py" line="310"/>
         <source>没有异议。</source>
         <translation>No objections.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="310"/>
+        <location filename="../../ui/pages/publicity.py" line="311"/>
         <source>按异议人、内容、状态筛选（Ctrl+F）</source>
         <translation>Filter by objector, content, state (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="323"/>
+        <location filename="../../ui/pages/publicity.py" line="324"/>
         <source>读取公示</source>
         <translation>Read publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="329"/>
+        <location filename="../../ui/pages/publicity.py" line="330"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="331"/>
+        <location filename="../../ui/pages/publicity.py" line="332"/>
         <source>本批次成绩结果尚未判定：请先在“成绩”页面锁定各部分成绩并判定结果，再发布公示。</source>
         <translation>The results of this sitting are not decided yet: lock the scores of every part and decide the results on the &quot;Scores&quot; page, then publish them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="336"/>
+        <location filename="../../ui/pages/publicity.py" line="337"/>
         <source>尚未发布公示。</source>
         <translation>Results not published yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="340"/>
+        <location filename="../../ui/pages/publicity.py" line="341"/>
         <source>重新发布公示</source>
         <translation>Publish results again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="348"/>
+        <location filename="../../ui/pages/publicity.py" line="349"/>
         <source>%1 件异议已超过答复期限仍未答复！</source>
         <translation>%1 objections are past their due date and still unanswered!</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="350"/>
+        <location filename="../../ui/pages/publicity.py" line="351"/>
         <source>%1 件异议待答复，最早须于 %2 前答复。</source>
         <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="359"/>
+        <location filename="../../ui/pages/publicity.py" line="360"/>
         <source>第 %1 次公示：%2 至 %3</source>
         <translation>Publicity #%1: %2 to %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="362"/>
+        <location filename="../../ui/pages/publicity.py" line="363"/>
         <source>（尚未开始）</source>
         <translation> (not started yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="364"/>
+        <location filename="../../ui/pages/publicity.py" line="365"/>
         <source>（公示中）</source>
         <translation> (running)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="366"/>
+        <location filename="../../ui/pages/publicity.py" line="367"/>
         <source>（已期满）</source>
         <translation> (ended)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="368"/>
+        <location filename="../../ui/pages/publicity.py" line="369"/>
         <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
         <translation>The publicity period uses a provisional calendar: the holiday schedule of the years it spans is not entered yet (Settings → Holidays); confirm the period again once it is.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="379"/>
+        <location filename="../../ui/pages/publicity.py" line="380"/>
         <source>成绩已确定，可以发证。</source>
         <translation>Results are final; certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="381"/>
+        <location filename="../../ui/pages/publicity.py" line="382"/>
         <source>公示期已满、异议均已答复：可以确定成绩。</source>
         <translation>The publicity period is over and every objection is answered: the results can be finalised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="417"/>
+        <location filename="../../ui/pages/publicity.py" line="418"/>
         <source>已发布第 %1 次公示：%2 至 %3。</source>
         <translation>Published results (publicity #%1): %2 to %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="420"/>
+        <location filename="../../ui/pages/publicity.py" line="421"/>
         <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
         <translation>The publicity period is provisional (calendar not covered); enter the holiday schedule and confirm it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="433"/>
+        <location filename="../../ui/pages/publicity.py" line="434"/>
         <source>生成公示名单</source>
         <translation>Generate publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="434"/>
+        <location filename="../../ui/pages/publicity.py" line="435"/>
         <source>公示名单已生成；Excel 版保存在 %1。</source>
         <translation>Publicity list generated; the Excel version is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="435"/>
+        <location filename="../../ui/pages/publicity.py" line="436"/>
         <source>成绩公示名单</source>
         <translation>Result publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="442"/>
+        <location filename="../../ui/pages/publicity.py" line="443"/>
         <source>异议已登记；请在答复期限内复核并答复。</source>
         <translation>Objection recorded; re-check and answer it before it is due.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="451"/>
+        <location filename="../../ui/pages/publicity.py" line="452"/>
         <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
         <translation>Objection answered; the score was corrected and written to the audit log. Scores changed: the results must be published again (click &quot;Publish results again&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="454"/>
+        <location filename="../../ui/pages/publicity.py" line="455"/>
         <source>异议已答复，成绩未变更。</source>
         <translation>Objection answered; scores unchanged.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="464"/>
+        <location filename="../../ui/pages/publicity.py" line="465"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="469"/>
+        <location filename="../../ui/pages/publicity.py" line="470"/>
         <source>确定后成绩不再公示，可以发放证书。</source>
         <translation>Once finalised, the results are no longer on publicity and certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="476"/>
+        <location filename="../../ui/pages/publicity.py" line="477"/>
         <source>成绩已确定，可以在“证书”页面发证。</source>
         <translation>Results finalised; issue certificates on the &quot;Certificates&quot; page.</translation>
     </message>
@@ -4711,92 +5450,92 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="283"/>
+        <location filename="../../ui/pages/registration.py" line="284"/>
         <source>审核不通过</source>
         <translation>Reject applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="283"/>
+        <location filename="../../ui/pages/registration.py" line="284"/>
         <source>不予通过</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="286"/>
+        <location filename="../../ui/pages/registration.py" line="287"/>
         <source> 等 %1 人</source>
         <translation> and others (%1 in all)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="291"/>
+        <location filename="../../ui/pages/registration.py" line="292"/>
         <source>例如：从事本职业年限不足，未提供工作年限证明</source>
         <translation>e.g. too few years in the occupation; no proof of employment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="293"/>
+        <location filename="../../ui/pages/registration.py" line="294"/>
         <source>报名人员</source>
         <translation>Applicants</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="294"/>
+        <location filename="../../ui/pages/registration.py" line="295"/>
         <source>不通过理由 *</source>
         <translation>Reason for rejection *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="301"/>
+        <location filename="../../ui/pages/registration.py" line="302"/>
         <source>不予通过须写明理由。</source>
         <translation>A rejection needs a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="76"/>
+        <location filename="../../ui/pages/certificates.py" line="77"/>
         <source>补发证书</source>
         <translation>Reissue certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="76"/>
+        <location filename="../../ui/pages/certificates.py" line="77"/>
         <source>作废证书</source>
         <translation>Void certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="81"/>
+        <location filename="../../ui/pages/certificates.py" line="82"/>
         <source>证书</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="83"/>
+        <location filename="../../ui/pages/certificates.py" line="84"/>
         <source>例如：持证人遗失，本人申请补发</source>
         <translation>e.g. lost by the holder, who applied for a reissue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="84"/>
+        <location filename="../../ui/pages/certificates.py" line="85"/>
         <source>例如：打印错误</source>
         <translation>e.g. misprint</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="86"/>
+        <location filename="../../ui/pages/certificates.py" line="87"/>
         <source>理由 *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="89"/>
+        <location filename="../../ui/pages/certificates.py" line="90"/>
         <source>发证日期</source>
         <translation>Issue date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="90"/>
+        <location filename="../../ui/pages/certificates.py" line="91"/>
         <source>补发的证书使用新编号，原证书标记为已替换（002 第二十九条）。</source>
         <translation>A reissued certificate gets a new number; the original is marked replaced (002 §29).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="91"/>
+        <location filename="../../ui/pages/certificates.py" line="92"/>
         <source>作废的证书编号不再使用。</source>
         <translation>The number of a voided certificate is not used again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="101"/>
+        <location filename="../../ui/pages/certificates.py" line="102"/>
         <source>补发须写明持证人的申请理由（如：遗失）。</source>
         <translation>A reissue needs the holder&apos;s reason (e.g. lost).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="102"/>
+        <location filename="../../ui/pages/certificates.py" line="103"/>
         <source>作废证书须写明理由。</source>
         <translation>Voiding a certificate needs a reason.</translation>
     </message>
@@ -4804,32 +5543,32 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="79"/>
+        <location filename="../../ui/pages/uploads.py" line="80"/>
         <source>登记已上报</source>
         <translation>Record upload</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="79"/>
+        <location filename="../../ui/pages/uploads.py" line="80"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="81"/>
+        <location filename="../../ui/pages/uploads.py" line="82"/>
         <source>批次</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="83"/>
+        <location filename="../../ui/pages/uploads.py" line="84"/>
         <source>国家平台给出的回执编号</source>
         <translation>Receipt number given by the national platform</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="85"/>
+        <location filename="../../ui/pages/uploads.py" line="86"/>
         <source>回执编号 *</source>
         <translation>Receipt number *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="86"/>
+        <location filename="../../ui/pages/uploads.py" line="87"/>
         <source>上报日期 *</source>
         <translation>Uploaded on *</translation>
     </message>
@@ -4837,352 +5576,352 @@
 <context>
     <name>RegistrationPage</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="590"/>
+        <location filename="../../ui/pages/registration.py" line="591"/>
         <source>登记报名…</source>
         <translation>Record application…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="591"/>
+        <location filename="../../ui/pages/registration.py" line="592"/>
         <source>导入报名名册…</source>
         <translation>Import roster…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="592"/>
+        <location filename="../../ui/pages/registration.py" line="593"/>
         <source>下载名册模板…</source>
         <translation>Download template…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="593"/>
-        <location filename="../../ui/pages/registration.py" line="863"/>
+        <location filename="../../ui/pages/registration.py" line="594"/>
+        <location filename="../../ui/pages/registration.py" line="864"/>
         <source>导入照片</source>
         <translation>Import photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="595"/>
+        <location filename="../../ui/pages/registration.py" line="596"/>
         <source>从文件夹导入…</source>
         <translation>From a folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="596"/>
+        <location filename="../../ui/pages/registration.py" line="597"/>
         <source>从 ZIP 压缩包导入…</source>
         <translation>From a ZIP archive…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="598"/>
+        <location filename="../../ui/pages/registration.py" line="599"/>
         <source>照片文件以考生的证件号码命名，例如 22010219900307123X.jpg</source>
         <translation>Photo files are named by the candidate&apos;s ID number, e.g. 22010219900307123X.jpg</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="609"/>
+        <location filename="../../ui/pages/registration.py" line="610"/>
         <source>正在读取报名……</source>
         <translation>Reading applications…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="615"/>
+        <location filename="../../ui/pages/registration.py" line="616"/>
         <source>报名与资格审核</source>
         <translation>Applications and eligibility review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="616"/>
-        <location filename="../../ui/pages/registration.py" line="893"/>
+        <location filename="../../ui/pages/registration.py" line="617"/>
+        <location filename="../../ui/pages/registration.py" line="894"/>
         <source>按申报条件核查</source>
         <translation>Check eligibility</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="617"/>
+        <location filename="../../ui/pages/registration.py" line="618"/>
         <source>按国家职业标准的申报条件核查所有尚未作出决定的报名（002 第十七条）</source>
         <translation>Check every undecided application against the eligibility conditions of the national occupational standard (002 §17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="639"/>
+        <location filename="../../ui/pages/registration.py" line="640"/>
         <source>仅毕业年度学生</source>
         <translation>Graduating students only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="640"/>
+        <location filename="../../ui/pages/registration.py" line="641"/>
         <source>高校优先组织毕业年度学生参加认定（003）</source>
         <translation>Universities give priority to graduating students (003)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="645"/>
-        <location filename="../../ui/pages/registration.py" line="882"/>
+        <location filename="../../ui/pages/registration.py" line="646"/>
+        <location filename="../../ui/pages/registration.py" line="883"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="646"/>
-        <location filename="../../ui/pages/registration.py" line="883"/>
+        <location filename="../../ui/pages/registration.py" line="647"/>
+        <location filename="../../ui/pages/registration.py" line="884"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="647"/>
+        <location filename="../../ui/pages/registration.py" line="648"/>
         <source>职业（工种）</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="648"/>
+        <location filename="../../ui/pages/registration.py" line="649"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="649"/>
+        <location filename="../../ui/pages/registration.py" line="650"/>
         <source>资格核查</source>
         <translation>Eligibility</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="651"/>
+        <location filename="../../ui/pages/registration.py" line="652"/>
         <source>核查说明</source>
         <translation>Check notes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="652"/>
+        <location filename="../../ui/pages/registration.py" line="653"/>
         <source>审核结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="653"/>
+        <location filename="../../ui/pages/registration.py" line="654"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="655"/>
+        <location filename="../../ui/pages/registration.py" line="656"/>
         <source>尚无报名。</source>
         <translation>No applications yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="656"/>
+        <location filename="../../ui/pages/registration.py" line="657"/>
         <source>按姓名、证件号码、职业、等级、结论筛选（Ctrl+F）</source>
         <translation>Filter by name, ID number, occupation, level, decision (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="660"/>
+        <location filename="../../ui/pages/registration.py" line="661"/>
         <source>显示</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="666"/>
-        <location filename="../../ui/pages/registration.py" line="922"/>
+        <location filename="../../ui/pages/registration.py" line="667"/>
+        <location filename="../../ui/pages/registration.py" line="923"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="667"/>
+        <location filename="../../ui/pages/registration.py" line="668"/>
         <source>不予通过…</source>
         <translation>Reject…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="668"/>
+        <location filename="../../ui/pages/registration.py" line="669"/>
         <source>破格通过…</source>
         <translation>Approve by exception…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="669"/>
+        <location filename="../../ui/pages/registration.py" line="670"/>
         <source>对未满足申报条件的报名破格通过：须主考填写书面理由</source>
         <translation>Approve an application that does not meet the eligibility conditions: the chief examiner must give a written reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="670"/>
+        <location filename="../../ui/pages/registration.py" line="671"/>
         <source>附证明材料…</source>
         <translation>Attach evidence…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="697"/>
+        <location filename="../../ui/pages/registration.py" line="698"/>
         <source>读取报名</source>
         <translation>Read applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="706"/>
+        <location filename="../../ui/pages/registration.py" line="707"/>
         <source>尚无认定批次。请先在“认定批次”页面创建批次、安排场次并开放报名。</source>
         <translation>No sittings yet. On the &quot;Sittings&quot; page, create a sitting, schedule its sessions and open registration first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="708"/>
+        <location filename="../../ui/pages/registration.py" line="709"/>
         <source>认定批次 %1 尚未开放报名：请在“认定批次”页面发布公告并开放报名。</source>
         <translation>Sitting %1 is not open for registration: publish the announcement and open registration on the &quot;Sittings&quot; page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="711"/>
+        <location filename="../../ui/pages/registration.py" line="712"/>
         <source>认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。</source>
         <translation>Sitting %1 %2: applications can no longer be recorded or imported; eligibility review can continue.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="714"/>
+        <location filename="../../ui/pages/registration.py" line="715"/>
         <source>认定批次 %1 报名中。</source>
         <translation>Sitting %1 is open for registration.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="717"/>
+        <location filename="../../ui/pages/registration.py" line="718"/>
         <source>只能在报名中时登记报名。</source>
         <translation>Applications can only be recorded while registration is open.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="733"/>
+        <location filename="../../ui/pages/registration.py" line="734"/>
         <source>毕业年度学生</source>
         <translation>graduating students</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="733"/>
+        <location filename="../../ui/pages/registration.py" line="734"/>
         <source>报名</source>
         <translation>applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="735"/>
+        <location filename="../../ui/pages/registration.py" line="736"/>
         <source>共 %1 份%2：待核查 %3，符合 %4，不符合 %5；审核通过 %6（其中破格 %7），不通过 %8，待审核 %9。</source>
         <translation>%1 %2: %3 to check, %4 eligible, %5 not eligible; %6 approved (%7 by exception), %8 rejected, %9 undecided.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="741"/>
+        <location filename="../../ui/pages/registration.py" line="742"/>
         <source>%1 名考生没有照片…</source>
         <translation>%1 candidates without a photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="748"/>
+        <location filename="../../ui/pages/registration.py" line="749"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="750"/>
+        <location filename="../../ui/pages/registration.py" line="751"/>
         <source>本批次尚无报名。点击“导入报名名册…”或“登记报名…”。</source>
         <translation>No applications in this sitting yet. Click &quot;Import roster…&quot; or &quot;Record application…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="751"/>
+        <location filename="../../ui/pages/registration.py" line="752"/>
         <source>本批次尚无报名。</source>
         <translation>No applications in this sitting yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="753"/>
+        <location filename="../../ui/pages/registration.py" line="754"/>
         <source>没有符合筛选条件的报名。</source>
         <translation>No applications match the filter.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="763"/>
+        <location filename="../../ui/pages/registration.py" line="764"/>
         <source>已选 %1 份</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="764"/>
+        <location filename="../../ui/pages/registration.py" line="765"/>
         <source>选择报名后审核；可按住 Ctrl 或 Shift 多选。</source>
         <translation>Select applications to review them; hold Ctrl or Shift to select several.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="805"/>
+        <location filename="../../ui/pages/registration.py" line="806"/>
         <source>已登记报名。</source>
         <translation>Application recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="822"/>
+        <location filename="../../ui/pages/registration.py" line="823"/>
         <source>名册导入完成：共 %1 行，导入 %2 人，未导入 %3 行。</source>
         <translation>Roster imported: %1 rows, %2 candidates imported, %3 rows not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="825"/>
+        <location filename="../../ui/pages/registration.py" line="826"/>
         <source>错误说明已保存到 %1。</source>
         <translation>The list of errors is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="831"/>
+        <location filename="../../ui/pages/registration.py" line="832"/>
         <source>保存报名名册模板</source>
         <translation>Save roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="833"/>
+        <location filename="../../ui/pages/registration.py" line="834"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="848"/>
+        <location filename="../../ui/pages/registration.py" line="849"/>
         <source>生成名册模板</source>
         <translation>Generate roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="849"/>
+        <location filename="../../ui/pages/registration.py" line="850"/>
         <source>名册模板已保存到 %1。</source>
         <translation>Roster template saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="853"/>
+        <location filename="../../ui/pages/registration.py" line="854"/>
         <source>选择照片文件夹</source>
         <translation>Choose the photo folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="855"/>
+        <location filename="../../ui/pages/registration.py" line="856"/>
         <source>选择照片压缩包</source>
         <translation>Choose the photo archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="855"/>
+        <location filename="../../ui/pages/registration.py" line="856"/>
         <source>ZIP 压缩包 (*.zip)</source>
         <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="864"/>
+        <location filename="../../ui/pages/registration.py" line="865"/>
         <source>正在检查并导入照片……</source>
         <translation>Checking and importing photos…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="867"/>
+        <location filename="../../ui/pages/registration.py" line="868"/>
         <source>照片导入完成：新增 %1，替换 %2，未导入 %3。</source>
         <translation>Photos imported: %1 new, %2 replaced, %3 not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="871"/>
+        <location filename="../../ui/pages/registration.py" line="872"/>
         <source>未导入的照片</source>
         <translation>Photos not imported</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="872"/>
+        <location filename="../../ui/pages/registration.py" line="873"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="872"/>
+        <location filename="../../ui/pages/registration.py" line="873"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="880"/>
+        <location filename="../../ui/pages/registration.py" line="881"/>
         <source>没有照片的考生</source>
         <translation>Candidates without a photo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="881"/>
+        <location filename="../../ui/pages/registration.py" line="882"/>
         <source>准考证需要照片。请以证件号码命名照片文件后用“导入照片”导入。</source>
         <translation>Admission tickets need a photo. Name the photo files by ID number and import them with &quot;Import photos&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="894"/>
+        <location filename="../../ui/pages/registration.py" line="895"/>
         <source>正在按国家职业标准核查申报条件……</source>
         <translation>Checking the eligibility conditions of the national occupational standard…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="898"/>
+        <location filename="../../ui/pages/registration.py" line="899"/>
         <source>核查完成：符合申报条件 %1 份，不符合 %2 份。不符合的可不予通过，或由主考破格通过。</source>
         <translation>Check complete: %1 eligible, %2 not eligible. Those not eligible can be rejected, or approved by exception by the chief examiner.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="917"/>
+        <location filename="../../ui/pages/registration.py" line="918"/>
         <source>已审核通过 %1 份。</source>
         <translation>Approved %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="919"/>
+        <location filename="../../ui/pages/registration.py" line="920"/>
         <source>另有 %1 份未核查、不符合条件或已通过，未处理。</source>
         <translation>%1 more were unchecked, not eligible or already approved, and were left as they are.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="936"/>
+        <location filename="../../ui/pages/registration.py" line="937"/>
         <source>已作不予通过 %1 份。</source>
         <translation>Rejected %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="943"/>
+        <location filename="../../ui/pages/registration.py" line="944"/>
         <source>已破格通过 %1，理由已记入审计日志。</source>
         <translation>Approved %1 by exception; the reason is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="952"/>
+        <location filename="../../ui/pages/registration.py" line="953"/>
         <source>证明材料已保存。</source>
         <translation>Evidence saved.</translation>
     </message>
@@ -5190,34 +5929,34 @@
 <context>
     <name>RemoveAfterLockDialog</name>
     <message>
-        <location filename="../../ui/pages/staff.py" line="281"/>
+        <location filename="../../ui/pages/staff.py" line="282"/>
         <source>取消考务安排（锁定后）</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove staff assignment (locked plan)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="281"/>
+        <location filename="../../ui/pages/staff.py" line="282"/>
         <source>取消安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Unassign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="284"/>
+        <location filename="../../ui/pages/staff.py" line="285"/>
         <source>安排</source>
-        <translation type="unfinished">Schedule</translation>
+        <translation>Assignment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="291"/>
+        <location filename="../../ui/pages/staff.py" line="292"/>
         <source>写明理由，例如：监考员张某因病不能到场</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the reason, e.g. invigilator Zhang is ill and cannot come</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="293"/>
+        <location filename="../../ui/pages/staff.py" line="294"/>
         <source>理由 *</source>
-        <translation type="unfinished">Reason *</translation>
+        <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="295"/>
+        <location filename="../../ui/pages/staff.py" line="296"/>
         <source>取消后该考场仍须满足配比，否则不会改动；需要换人时请用“调整（锁定后）…”先增加再取消。</source>
-        <translation type="unfinished"></translation>
+        <translation>The room must still meet the ratio afterwards, or nothing changes; to replace someone, first add the new person with &quot;Change (locked)…&quot;, then remove.</translation>
     </message>
 </context>
 <context>
@@ -5246,251 +5985,251 @@
 <context>
     <name>RoomDialog</name>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <location filename="../../ui/pages/arrangement.py" line="174"/>
         <source>修改考场</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <location filename="../../ui/pages/arrangement.py" line="174"/>
         <source>添加考场</source>
-        <translation type="unfinished"></translation>
+        <translation>Add room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="172"/>
+        <location filename="../../ui/pages/arrangement.py" line="174"/>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="184"/>
+        <location filename="../../ui/pages/arrangement.py" line="186"/>
         <source> 排</source>
-        <translation type="unfinished"></translation>
+        <translation> rows</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="188"/>
+        <location filename="../../ui/pages/arrangement.py" line="190"/>
         <source> 列</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="191"/>
-        <source>全部可用座位</source>
-        <translation type="unfinished"></translation>
+        <translation> columns</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="193"/>
-        <source>排-列，逗号分隔，例如 1-1, 3-5</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="194"/>
-        <source>已安装视频监控并全程录像</source>
-        <translation type="unfinished"></translation>
+        <source>全部可用座位</source>
+        <translation>All seats usable</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="195"/>
-        <source>考点 *</source>
-        <translation type="unfinished"></translation>
+        <source>排-列，逗号分隔，例如 1-1, 3-5</source>
+        <translation>row-column, comma separated, e.g. 1-1, 3-5</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="196"/>
-        <source>考场名称 *</source>
-        <translation type="unfinished"></translation>
+        <source>已安装视频监控并全程录像</source>
+        <translation>Video surveillance installed, recording throughout</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="197"/>
+        <source>考点 *</source>
+        <translation>Site *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="198"/>
+        <source>考场名称 *</source>
+        <translation>Room name *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="199"/>
         <source>类型 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="202"/>
-        <source>座位布局</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/arrangement.py" line="203"/>
-        <source>容量</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="204"/>
-        <source>停用座位</source>
-        <translation type="unfinished"></translation>
+        <source>座位布局</source>
+        <translation>Seat layout</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="205"/>
-        <source>视频监控</source>
-        <translation type="unfinished"></translation>
+        <source>容量</source>
+        <translation>Seats</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="206"/>
-        <source>没有视频监控的考场不能使用（002 第十八条）。</source>
-        <translation type="unfinished"></translation>
+        <source>停用座位</source>
+        <translation>Seats out of use</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="224"/>
+        <location filename="../../ui/pages/arrangement.py" line="207"/>
+        <source>视频监控</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="208"/>
+        <source>没有视频监控的考场不能使用（002 第十八条）。</source>
+        <translation>A room without video surveillance cannot be used (002 §18).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="226"/>
         <source>请先添加考点。</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a site first.</translation>
     </message>
 </context>
 <context>
     <name>RosterDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="401"/>
-        <location filename="../../ui/pages/registration.py" line="534"/>
+        <location filename="../../ui/pages/registration.py" line="402"/>
+        <location filename="../../ui/pages/registration.py" line="535"/>
         <source>导入报名名册</source>
         <translation>Import roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="411"/>
+        <location filename="../../ui/pages/registration.py" line="412"/>
         <source>选择按模板填写的报名名册（.xlsx）</source>
         <translation>Choose a roster filled in from the template (.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="412"/>
+        <location filename="../../ui/pages/registration.py" line="413"/>
         <source>选择名册文件…</source>
         <translation>Choose roster file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="414"/>
+        <location filename="../../ui/pages/registration.py" line="415"/>
         <source>名册文件</source>
         <translation>Roster file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="418"/>
+        <location filename="../../ui/pages/registration.py" line="419"/>
         <source>请选择名册文件。导入前会先检查每一个单元格，不写入任何数据。</source>
         <translation>Choose a roster file. Every cell is checked first; nothing is written until you import.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="427"/>
+        <location filename="../../ui/pages/registration.py" line="428"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="428"/>
+        <location filename="../../ui/pages/registration.py" line="429"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="429"/>
+        <location filename="../../ui/pages/registration.py" line="430"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="430"/>
+        <location filename="../../ui/pages/registration.py" line="431"/>
         <source>表头</source>
         <translation>Header</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="431"/>
+        <location filename="../../ui/pages/registration.py" line="432"/>
         <source>填写内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="432"/>
+        <location filename="../../ui/pages/registration.py" line="433"/>
         <source>错误说明</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="434"/>
+        <location filename="../../ui/pages/registration.py" line="435"/>
         <source>没有错误。</source>
         <translation>No errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="435"/>
+        <location filename="../../ui/pages/registration.py" line="436"/>
         <source>在错误中筛选（Ctrl+F）</source>
         <translation>Filter the errors (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="441"/>
+        <location filename="../../ui/pages/registration.py" line="442"/>
         <source>有错误时不导入任何数据（推荐：改正后整份重新导入）</source>
         <translation>Import nothing if there are errors (recommended: correct them and import the whole roster again)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="442"/>
+        <location filename="../../ui/pages/registration.py" line="443"/>
         <source>只导入没有错误的行，有错误的行改正后另行导入</source>
         <translation>Import only the rows without errors; import the corrected rows later</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="448"/>
+        <location filename="../../ui/pages/registration.py" line="449"/>
         <source>另存为…</source>
         <translation>Save as…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="452"/>
+        <location filename="../../ui/pages/registration.py" line="453"/>
         <source>错误说明工作簿保存到</source>
         <translation>Save the list of errors to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="468"/>
+        <location filename="../../ui/pages/registration.py" line="469"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="470"/>
+        <location filename="../../ui/pages/registration.py" line="471"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="481"/>
+        <location filename="../../ui/pages/registration.py" line="482"/>
         <source>选择报名名册</source>
         <translation>Choose roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="482"/>
+        <location filename="../../ui/pages/registration.py" line="483"/>
         <source>Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
         <translation>Excel workbooks (*.xlsx *.xlsm *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="492"/>
+        <location filename="../../ui/pages/registration.py" line="493"/>
         <source>正在检查 %1 ……</source>
         <translation>Checking %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="495"/>
+        <location filename="../../ui/pages/registration.py" line="496"/>
         <source>检查报名名册</source>
         <translation>Check roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="495"/>
+        <location filename="../../ui/pages/registration.py" line="496"/>
         <source>正在逐格检查名册……</source>
         <translation>Checking the roster cell by cell…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="502"/>
+        <location filename="../../ui/pages/registration.py" line="503"/>
         <source>工作表“%1”共 %2 行：有效 %3 行，有错误 %4 行（%5 处错误）。</source>
         <translation>Sheet &quot;%1&quot; has %2 rows: %3 valid, %4 with errors (%5 errors in all).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="506"/>
+        <location filename="../../ui/pages/registration.py" line="507"/>
         <source>名册中没有数据行。</source>
         <translation>The roster has no data rows.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="508"/>
+        <location filename="../../ui/pages/registration.py" line="509"/>
         <source>请选择如何处理有错误的行。</source>
         <translation>Choose what to do with the rows that have errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="510"/>
+        <location filename="../../ui/pages/registration.py" line="511"/>
         <source>可以导入。</source>
         <translation>Ready to import.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="518"/>
+        <location filename="../../ui/pages/registration.py" line="519"/>
         <source>错误说明工作簿另存为</source>
         <translation>Save the list of errors as</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="519"/>
+        <location filename="../../ui/pages/registration.py" line="520"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="534"/>
+        <location filename="../../ui/pages/registration.py" line="535"/>
         <source>正在导入……</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="547"/>
+        <location filename="../../ui/pages/registration.py" line="548"/>
         <source>无法读取名册。</source>
         <translation>Cannot read the roster.</translation>
     </message>
@@ -5546,358 +6285,373 @@
 <context>
     <name>ScoresPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="401"/>
+        <location filename="../../ui/pages/scores.py" line="403"/>
         <source>第 1 轮（第一人）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="402"/>
+        <location filename="../../ui/pages/scores.py" line="404"/>
         <source>第 2 轮（第二人）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="404"/>
+        <location filename="../../ui/pages/scores.py" line="406"/>
         <source>考核部分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="423"/>
+        <location filename="../../ui/pages/scores.py" line="425"/>
         <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="428"/>
+        <location filename="../../ui/pages/scores.py" line="430"/>
         <source>阅卷人（002 第二十五条）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="429"/>
+        <location filename="../../ui/pages/scores.py" line="431"/>
         <source>安排阅卷人…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="430"/>
+        <location filename="../../ui/pages/scores.py" line="432"/>
         <source>从合格的考评员中为场次或考场选配阅卷人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="431"/>
-        <location filename="../../ui/pages/scores.py" line="919"/>
-        <location filename="../../ui/pages/scores.py" line="924"/>
-        <location filename="../../ui/pages/scores.py" line="935"/>
+        <location filename="../../ui/pages/scores.py" line="433"/>
+        <location filename="../../ui/pages/scores.py" line="933"/>
+        <location filename="../../ui/pages/scores.py" line="938"/>
+        <location filename="../../ui/pages/scores.py" line="949"/>
         <source>取消选配</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="432"/>
+        <location filename="../../ui/pages/scores.py" line="434"/>
+        <source>名单</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="436"/>
+        <source>显示或隐藏阅卷人名单（选中一行可取消选配）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="438"/>
         <source>写出评分记录表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="434"/>
+        <location filename="../../ui/pages/scores.py" line="440"/>
         <source>按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="448"/>
+        <location filename="../../ui/pages/scores.py" line="454"/>
         <source>场次</source>
         <translation type="unfinished">Session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="449"/>
+        <location filename="../../ui/pages/scores.py" line="455"/>
         <source>考场</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="450"/>
+        <location filename="../../ui/pages/scores.py" line="456"/>
         <source>阅卷人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="451"/>
+        <location filename="../../ui/pages/scores.py" line="457"/>
         <source>考评员证号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="452"/>
+        <location filename="../../ui/pages/scores.py" line="458"/>
         <source>选配人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="454"/>
+        <location filename="../../ui/pages/scores.py" line="460"/>
         <source>本部分尚未选配阅卷人。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="464"/>
+        <location filename="../../ui/pages/scores.py" line="471"/>
         <source>录入成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="465"/>
+        <location filename="../../ui/pages/scores.py" line="472"/>
         <source>导出录入表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="466"/>
+        <location filename="../../ui/pages/scores.py" line="473"/>
         <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="467"/>
+        <location filename="../../ui/pages/scores.py" line="474"/>
         <source>导入录入表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="478"/>
-        <location filename="../../ui/pages/scores.py" line="515"/>
+        <location filename="../../ui/pages/scores.py" line="485"/>
+        <location filename="../../ui/pages/scores.py" line="522"/>
         <source>报名号</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Application</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="478"/>
-        <location filename="../../ui/pages/scores.py" line="516"/>
+        <location filename="../../ui/pages/scores.py" line="485"/>
+        <location filename="../../ui/pages/scores.py" line="523"/>
         <source>姓名</source>
         <translation type="unfinished">Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="478"/>
+        <location filename="../../ui/pages/scores.py" line="485"/>
         <source>证件号码</source>
         <translation type="unfinished">ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="478"/>
+        <location filename="../../ui/pages/scores.py" line="485"/>
         <source>等级</source>
         <translation type="unfinished">Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="478"/>
+        <location filename="../../ui/pages/scores.py" line="485"/>
         <source>成绩</source>
         <translation type="unfinished">Scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="496"/>
+        <location filename="../../ui/pages/scores.py" line="503"/>
         <source>保存本轮录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="497"/>
+        <location filename="../../ui/pages/scores.py" line="504"/>
         <source>只保存填写了成绩的行；空白的行留待以后录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="505"/>
+        <location filename="../../ui/pages/scores.py" line="512"/>
         <source>核对、核定与锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="510"/>
+        <location filename="../../ui/pages/scores.py" line="517"/>
         <source>两轮录入不一致的成绩：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="517"/>
+        <location filename="../../ui/pages/scores.py" line="524"/>
         <source>第 1 轮</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="518"/>
+        <location filename="../../ui/pages/scores.py" line="525"/>
         <source>第 2 轮</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="520"/>
+        <location filename="../../ui/pages/scores.py" line="527"/>
         <source>没有不一致的成绩。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="527"/>
+        <location filename="../../ui/pages/scores.py" line="534"/>
         <source>核定…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="528"/>
+        <location filename="../../ui/pages/scores.py" line="535"/>
         <source>复核原始答卷后核定不一致的成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="529"/>
+        <location filename="../../ui/pages/scores.py" line="536"/>
         <source>锁定本部分成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="530"/>
+        <location filename="../../ui/pages/scores.py" line="537"/>
         <source>更正成绩…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="531"/>
-        <location filename="../../ui/pages/scores.py" line="855"/>
-        <location filename="../../ui/pages/scores.py" line="878"/>
+        <location filename="../../ui/pages/scores.py" line="538"/>
+        <location filename="../../ui/pages/scores.py" line="869"/>
+        <location filename="../../ui/pages/scores.py" line="892"/>
         <source>判定成绩结果</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="533"/>
+        <location filename="../../ui/pages/scores.py" line="540"/>
         <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="564"/>
+        <location filename="../../ui/pages/scores.py" line="571"/>
         <source>读取成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="570"/>
+        <location filename="../../ui/pages/scores.py" line="577"/>
         <source>尚无认定批次。</source>
         <translation type="unfinished">No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="583"/>
+        <location filename="../../ui/pages/scores.py" line="590"/>
         <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="593"/>
+        <location filename="../../ui/pages/scores.py" line="600"/>
         <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="616"/>
+        <location filename="../../ui/pages/scores.py" line="623"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="626"/>
+        <location filename="../../ui/pages/scores.py" line="633"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="643"/>
+        <location filename="../../ui/pages/scores.py" line="640"/>
+        <source>名单（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="652"/>
         <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="648"/>
+        <location filename="../../ui/pages/scores.py" line="657"/>
         <source>未另选阅卷人的考场由考场考评员现场评分：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="654"/>
-        <source>各考场均已选配阅卷人。</source>
+        <location filename="../../ui/pages/scores.py" line="668"/>
+        <source>各考场均已选配阅卷人：%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="681"/>
+        <location filename="../../ui/pages/scores.py" line="695"/>
         <source>已填 %1 / 共 %2 人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="717"/>
+        <location filename="../../ui/pages/scores.py" line="731"/>
         <source>还没有填写任何成绩。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="724"/>
+        <location filename="../../ui/pages/scores.py" line="738"/>
         <source>保存成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="726"/>
+        <location filename="../../ui/pages/scores.py" line="740"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="743"/>
-        <location filename="../../ui/pages/scores.py" line="765"/>
+        <location filename="../../ui/pages/scores.py" line="757"/>
+        <location filename="../../ui/pages/scores.py" line="779"/>
         <source>导出成绩录入表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="745"/>
-        <location filename="../../ui/pages/scores.py" line="775"/>
+        <location filename="../../ui/pages/scores.py" line="759"/>
+        <location filename="../../ui/pages/scores.py" line="789"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation type="unfinished">Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="766"/>
+        <location filename="../../ui/pages/scores.py" line="780"/>
         <source>录入表已保存到 %1。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="775"/>
-        <location filename="../../ui/pages/scores.py" line="790"/>
+        <location filename="../../ui/pages/scores.py" line="789"/>
+        <location filename="../../ui/pages/scores.py" line="804"/>
         <source>导入成绩录入表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="792"/>
+        <location filename="../../ui/pages/scores.py" line="806"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="822"/>
+        <location filename="../../ui/pages/scores.py" line="836"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="833"/>
+        <location filename="../../ui/pages/scores.py" line="847"/>
         <source>锁定成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="835"/>
+        <location filename="../../ui/pages/scores.py" line="849"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="847"/>
+        <location filename="../../ui/pages/scores.py" line="861"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="856"/>
+        <location filename="../../ui/pages/scores.py" line="870"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="857"/>
+        <location filename="../../ui/pages/scores.py" line="871"/>
         <source>判定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="868"/>
+        <location filename="../../ui/pages/scores.py" line="882"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="891"/>
+        <location filename="../../ui/pages/scores.py" line="905"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="920"/>
+        <location filename="../../ui/pages/scores.py" line="934"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="936"/>
+        <location filename="../../ui/pages/scores.py" line="950"/>
         <source>已取消 %1 的阅卷安排。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="946"/>
+        <location filename="../../ui/pages/scores.py" line="960"/>
         <source>选择保存评分记录表的文件夹</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="961"/>
+        <location filename="../../ui/pages/scores.py" line="975"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="972"/>
+        <location filename="../../ui/pages/scores.py" line="986"/>
         <source>写出评分记录表</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5905,85 +6659,85 @@
 <context>
     <name>SeatChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="299"/>
-        <source>调整座位（锁定后）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/arrangement.py" line="301"/>
-        <source>写明谁、因为什么，例如：原座位课桌损坏，调到空座</source>
-        <translation type="unfinished"></translation>
+        <source>调整座位（锁定后）</source>
+        <translation>Move seat (locked plan)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="303"/>
-        <source>理由 *</source>
-        <translation type="unfinished">Reason *</translation>
+        <source>写明谁、因为什么，例如：原座位课桌损坏，调到空座</source>
+        <translation>Who and why, e.g. the desk at the seat is broken; moved to a free seat</translation>
     </message>
     <message>
         <location filename="../../ui/pages/arrangement.py" line="305"/>
+        <source>理由 *</source>
+        <translation>Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/arrangement.py" line="307"/>
         <source>编排已锁定：调整须由主考/质量督导写明理由，记入调整记录和审计日志（002 第二十一条），开考前办理。</source>
-        <translation type="unfinished"></translation>
+        <translation>The plan is locked: the chief examiner / supervisor must give a reason, which goes into the change log and the audit log (002 §21); do it before the session starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="308"/>
+        <location filename="../../ui/pages/arrangement.py" line="310"/>
         <source>准考证 %1 须重新打印并收回旧证，该场次的座位表和签到表也须重新打印。</source>
-        <translation type="unfinished"></translation>
+        <translation> Ticket %1 must be reprinted and the old one taken back; reprint the session&apos;s seat chart and sign-in sheet too.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="320"/>
+        <location filename="../../ui/pages/arrangement.py" line="322"/>
         <source>请写明调整理由（002 第二十一条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the reason for the change (002 §21).</translation>
     </message>
 </context>
 <context>
     <name>SessionDialog</name>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="326"/>
+        <location filename="../../ui/pages/sittings.py" line="327"/>
         <source>安排场次 — %1</source>
         <translation>Schedule session — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="326"/>
+        <location filename="../../ui/pages/sittings.py" line="327"/>
         <source>安排</source>
         <translation>Schedule</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="332"/>
+        <location filename="../../ui/pages/sittings.py" line="333"/>
         <source>本批次全部开考等级</source>
         <translation>All levels offered in this sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="337"/>
+        <location filename="../../ui/pages/sittings.py" line="338"/>
         <source>%1（全部等级）</source>
         <translation>%1 (all levels)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="353"/>
+        <location filename="../../ui/pages/sittings.py" line="354"/>
         <source>场次类型</source>
         <translation>Session type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="354"/>
+        <location filename="../../ui/pages/sittings.py" line="355"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="355"/>
+        <location filename="../../ui/pages/sittings.py" line="356"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="356"/>
+        <location filename="../../ui/pages/sittings.py" line="357"/>
         <source>时间（北京时间）</source>
         <translation>Time (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="357"/>
+        <location filename="../../ui/pages/sittings.py" line="358"/>
         <source>时长不得少于国家职业标准的规定：理论知识考试一般不少于 90 分钟，操作技能考核不少于 60 分钟，综合评审不少于 15 分钟。</source>
         <translation>Durations must meet the national occupational standard: a theory exam usually at least 90 minutes, a practical exam at least 60 minutes, a review at least 15 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="370"/>
+        <location filename="../../ui/pages/sittings.py" line="371"/>
         <source>共 %1 分钟</source>
         <translation>%1 minutes</translation>
     </message>
@@ -6683,52 +7437,52 @@
 <context>
     <name>SettleDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="194"/>
+        <location filename="../../ui/pages/scores.py" line="195"/>
         <source>核定成绩</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="194"/>
+        <location filename="../../ui/pages/scores.py" line="195"/>
         <source>核定并锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="196"/>
+        <location filename="../../ui/pages/scores.py" line="197"/>
         <source>考生</source>
         <translation type="unfinished">Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="197"/>
+        <location filename="../../ui/pages/scores.py" line="198"/>
         <source>考核部分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="199"/>
+        <location filename="../../ui/pages/scores.py" line="200"/>
         <source>两轮录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="201"/>
+        <location filename="../../ui/pages/scores.py" line="202"/>
         <source>第 1 轮 %1；第 2 轮 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="209"/>
+        <location filename="../../ui/pages/scores.py" line="210"/>
         <source>例如：复核原始答卷，第二轮录入有误</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="211"/>
+        <location filename="../../ui/pages/scores.py" line="212"/>
         <source>核定成绩 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="212"/>
+        <location filename="../../ui/pages/scores.py" line="213"/>
         <source>核定依据 *</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="220"/>
+        <location filename="../../ui/pages/scores.py" line="221"/>
         <source>请填写核定的成绩。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6736,24 +7490,24 @@
 <context>
     <name>SiteDialog</name>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="148"/>
+        <location filename="../../ui/pages/arrangement.py" line="150"/>
         <source>添加考点</source>
-        <translation type="unfinished"></translation>
+        <translation>Add site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="148"/>
+        <location filename="../../ui/pages/arrangement.py" line="150"/>
         <source>添加</source>
-        <translation type="unfinished">Add</translation>
+        <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="152"/>
+        <location filename="../../ui/pages/arrangement.py" line="154"/>
         <source>考点名称 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Site name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/arrangement.py" line="153"/>
+        <location filename="../../ui/pages/arrangement.py" line="155"/>
         <source>地址</source>
-        <translation type="unfinished"></translation>
+        <translation>Address</translation>
     </message>
 </context>
 <context>
@@ -6822,251 +7576,256 @@
 <context>
     <name>SittingsPage</name>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="438"/>
+        <location filename="../../ui/pages/sittings.py" line="439"/>
         <source>新建认定批次…</source>
         <translation>New sitting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="443"/>
+        <location filename="../../ui/pages/sittings.py" line="444"/>
         <source>正在读取认定批次……</source>
         <translation>Reading sittings…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="446"/>
+        <location filename="../../ui/pages/sittings.py" line="447"/>
         <source>全部认定批次</source>
         <translation>All sittings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="449"/>
+        <location filename="../../ui/pages/sittings.py" line="450"/>
         <source>批次编号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="450"/>
+        <location filename="../../ui/pages/sittings.py" line="451"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="451"/>
+        <location filename="../../ui/pages/sittings.py" line="452"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="453"/>
+        <location filename="../../ui/pages/sittings.py" line="454"/>
         <source>考试日期</source>
         <translation>Exam dates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="455"/>
+        <location filename="../../ui/pages/sittings.py" line="456"/>
         <source>开考等级</source>
         <translation>Levels</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="456"/>
+        <location filename="../../ui/pages/sittings.py" line="457"/>
         <source>当前</source>
         <translation>Current</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="458"/>
+        <location filename="../../ui/pages/sittings.py" line="459"/>
         <source>尚无认定批次。点击右上角“新建认定批次…”，在备案的认定范围内选择开考的职业和等级。</source>
         <translation>No sittings yet. Click &quot;New sitting…&quot; at the top right and choose the occupations and levels to offer within the filed scope.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="463"/>
+        <location filename="../../ui/pages/sittings.py" line="464"/>
         <source>双击一行设为当前批次；其他页面都按页首选择的当前批次工作。</source>
         <translation>Double-click a row to make it the current sitting; every other page works on the current sitting chosen in the header.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="469"/>
+        <location filename="../../ui/pages/sittings.py" line="470"/>
         <source>当前批次</source>
         <translation>Current sitting</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="470"/>
+        <location filename="../../ui/pages/sittings.py" line="471"/>
         <source>安排场次…</source>
         <translation>Schedule session…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="471"/>
+        <location filename="../../ui/pages/sittings.py" line="472"/>
         <source>发布公告并开放报名…</source>
         <translation>Announce and open registration…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="472"/>
-        <location filename="../../ui/pages/sittings.py" line="657"/>
-        <location filename="../../ui/pages/sittings.py" line="659"/>
+        <location filename="../../ui/pages/sittings.py" line="473"/>
         <location filename="../../ui/pages/sittings.py" line="662"/>
+        <location filename="../../ui/pages/sittings.py" line="664"/>
+        <location filename="../../ui/pages/sittings.py" line="667"/>
         <source>截止报名</source>
         <translation>Close registration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="473"/>
+        <location filename="../../ui/pages/sittings.py" line="474"/>
         <source>认定公告 PDF</source>
         <translation>Announcement PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="474"/>
+        <location filename="../../ui/pages/sittings.py" line="475"/>
         <source>生成认定公告并预览、打印（002 第十五条）</source>
         <translation>Generate the announcement to preview and print it (002 §15)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="488"/>
+        <location filename="../../ui/pages/sittings.py" line="489"/>
         <source>开考职业（工种）等级与收费</source>
         <translation>Occupations (work types), levels and fees offered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="492"/>
+        <location filename="../../ui/pages/sittings.py" line="493"/>
         <source>职业编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="493"/>
+        <location filename="../../ui/pages/sittings.py" line="494"/>
         <source>职业（工种）</source>
         <translation>Occupation (work type)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="494"/>
+        <location filename="../../ui/pages/sittings.py" line="495"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="495"/>
+        <location filename="../../ui/pages/sittings.py" line="496"/>
         <source>收费（元）</source>
         <translation>Fee (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="495"/>
-        <location filename="../../ui/pages/sittings.py" line="578"/>
+        <location filename="../../ui/pages/sittings.py" line="496"/>
+        <location filename="../../ui/pages/sittings.py" line="583"/>
         <source>免费</source>
         <translation>Free</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="498"/>
+        <location filename="../../ui/pages/sittings.py" line="499"/>
         <source>没有开考等级。</source>
         <translation>No levels offered.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="504"/>
+        <location filename="../../ui/pages/sittings.py" line="505"/>
         <source>场次（北京时间）</source>
         <translation>Sessions (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="508"/>
+        <location filename="../../ui/pages/sittings.py" line="509"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="509"/>
+        <location filename="../../ui/pages/sittings.py" line="510"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="510"/>
+        <location filename="../../ui/pages/sittings.py" line="511"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="511"/>
+        <location filename="../../ui/pages/sittings.py" line="512"/>
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="512"/>
+        <location filename="../../ui/pages/sittings.py" line="513"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="513"/>
+        <location filename="../../ui/pages/sittings.py" line="514"/>
         <source>分钟</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="516"/>
+        <location filename="../../ui/pages/sittings.py" line="517"/>
         <source>尚未安排场次。公告须写明考试时间（002 第十五条）：点击“安排场次…”。</source>
         <translation>No sessions yet. The announcement must state the exam times (002 §15): click &quot;Schedule session…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="536"/>
+        <location filename="../../ui/pages/sittings.py" line="537"/>
         <source>读取认定批次</source>
         <translation>Read sittings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="547"/>
+        <location filename="../../ui/pages/sittings.py" line="548"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="547"/>
+        <location filename="../../ui/pages/sittings.py" line="548"/>
         <source>点击右上角“新建认定批次…”开始。</source>
         <translation>Click &quot;New sitting…&quot; at the top right to begin.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="548"/>
+        <location filename="../../ui/pages/sittings.py" line="549"/>
         <source>认定批次由考务人员创建。</source>
         <translation>Sittings are created by the exam office.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="551"/>
+        <location filename="../../ui/pages/sittings.py" line="552"/>
         <source>请在页首选择当前认定批次，或在下表中双击一个批次。</source>
         <translation>Choose the current sitting in the header, or double-click a sitting in the table below.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="575"/>
+        <location filename="../../ui/pages/sittings.py" line="569"/>
+        <source>%1 至 %2</source>
+        <translation>%1 to %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sittings.py" line="580"/>
         <source>当前批次：%1（%2）</source>
         <translation>Current sitting: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="579"/>
+        <location filename="../../ui/pages/sittings.py" line="584"/>
         <source>%1 – %2 元</source>
         <translation>%1 – %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="582"/>
+        <location filename="../../ui/pages/sittings.py" line="587"/>
         <source>状态：%1 %6 考试日期：%2 %6 开考等级：%3 个 %6 场次：%4 个 %6 收费：%5</source>
         <translation>State: %1 %6 Exam dates: %2 %6 Levels offered: %3 %6 Sessions: %4 %6 Fees: %5</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="595"/>
+        <location filename="../../ui/pages/sittings.py" line="600"/>
         <source>请先安排场次：公告须写明考试时间（002 第十五条）。</source>
         <translation>Schedule the sessions first: the announcement must state the exam times (002 §15).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="626"/>
+        <location filename="../../ui/pages/sittings.py" line="631"/>
         <source>读取认定范围</source>
         <translation>Read scope</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="630"/>
+        <location filename="../../ui/pages/sittings.py" line="635"/>
         <source>尚未设置认定范围</source>
         <translation>No scope set</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="631"/>
+        <location filename="../../ui/pages/sittings.py" line="636"/>
         <source>认定批次只能在机构备案的认定范围内开考（002 第十六条）。请先在“机构”页面设置认定范围。</source>
         <translation>A sitting can only offer what is in the institution&apos;s filed scope (002 §16). Set the scope on the &quot;Institution&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="637"/>
+        <location filename="../../ui/pages/sittings.py" line="642"/>
         <source>已创建认定批次 %1。</source>
         <translation>Sitting %1 created.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="658"/>
+        <location filename="../../ui/pages/sittings.py" line="663"/>
         <source>截止 %1 的报名？截止后不能再登记或导入报名。</source>
         <translation>Close registration for %1? Applications can then no longer be recorded or imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="676"/>
+        <location filename="../../ui/pages/sittings.py" line="681"/>
         <source>生成认定公告</source>
         <translation>Generate announcement</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="677"/>
+        <location filename="../../ui/pages/sittings.py" line="682"/>
         <source>正在生成认定公告……</source>
         <translation>Generating the announcement…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="682"/>
+        <location filename="../../ui/pages/sittings.py" line="687"/>
         <source>认定公告 — %1</source>
         <translation>Announcement — %1</translation>
     </message>
@@ -7074,493 +7833,493 @@
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../ui/pages/staff.py" line="101"/>
+        <location filename="../../ui/pages/staff.py" line="102"/>
         <source>修改考务人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit staff member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="101"/>
+        <location filename="../../ui/pages/staff.py" line="102"/>
         <source>添加考务人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Add staff member</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="101"/>
+        <location filename="../../ui/pages/staff.py" line="102"/>
         <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="106"/>
+        <location filename="../../ui/pages/staff.py" line="107"/>
         <source>本机构正式职工</source>
-        <translation type="unfinished"></translation>
+        <translation>Permanent employee of the institution</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="121"/>
+        <location filename="../../ui/pages/staff.py" line="122"/>
         <source>考评员证书编号</source>
-        <translation type="unfinished"></translation>
+        <translation>Assessor certificate number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="123"/>
+        <location filename="../../ui/pages/staff.py" line="124"/>
         <source>职业编码，逗号分隔，例如 6-31-01-03</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="126"/>
-        <source>（不适用）</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupation codes, comma separated, e.g. 6-31-01-03</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="127"/>
-        <source>最高 </source>
-        <translation type="unfinished"></translation>
+        <source>（不适用）</source>
+        <translation>(n/a)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="128"/>
-        <source> 级</source>
-        <translation type="unfinished"></translation>
+        <source>最高 </source>
+        <translation>Level </translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="129"/>
+        <source> 级</source>
+        <translation> and below</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="130"/>
         <source>登记聘用期</source>
-        <translation type="unfinished"></translation>
+        <translation>Record appointment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="136"/>
+        <location filename="../../ui/pages/staff.py" line="137"/>
         <source>在岗</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="138"/>
-        <source>姓名 *</source>
-        <translation type="unfinished">Name *</translation>
+        <translation>Active</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="139"/>
-        <source>工作单位</source>
-        <translation type="unfinished"></translation>
+        <source>姓名 *</source>
+        <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="141"/>
-        <source>岗位 *</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/staff.py" line="140"/>
+        <source>工作单位</source>
+        <translation>Employer</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="142"/>
-        <source>证书编号</source>
-        <translation type="unfinished">Certificate number</translation>
+        <source>岗位 *</source>
+        <translation>Roles *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="143"/>
-        <source>可考评职业</source>
-        <translation type="unfinished"></translation>
+        <source>证书编号</source>
+        <translation>Certificate no.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="144"/>
-        <source>可考评等级</source>
-        <translation type="unfinished"></translation>
+        <source>可考评职业</source>
+        <translation>Occupations</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="146"/>
-        <source>聘用日期</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/staff.py" line="145"/>
+        <source>可考评等级</source>
+        <translation>Levels</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="147"/>
-        <source>有效期至</source>
-        <translation type="unfinished">Valid until</translation>
+        <source>聘用日期</source>
+        <translation>Appointed on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="151"/>
+        <location filename="../../ui/pages/staff.py" line="148"/>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="152"/>
         <source>考评员须登记证书编号、可考评的职业和等级及聘用有效期（3 年，002 第三十八条）；内部质量督导员须为本机构正式职工（002 第四十四条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Assessors need a certificate number, the occupations and levels they assess and their appointment period (3 years, 002 §38); internal supervisors must be permanent employees of the institution (002 §44).</translation>
     </message>
 </context>
 <context>
     <name>StaffPage</name>
     <message>
-        <location filename="../../ui/pages/staff.py" line="371"/>
-        <source>人员名册</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/staff.py" line="372"/>
-        <source>场次与考场安排</source>
-        <translation type="unfinished"></translation>
+        <source>人员名册</source>
+        <translation>Staff list</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="373"/>
-        <location filename="../../ui/pages/staff.py" line="604"/>
-        <source>问题与调整记录</source>
-        <translation type="unfinished"></translation>
+        <source>场次与考场安排</source>
+        <translation>Sessions and rooms</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="374"/>
+        <location filename="../../ui/pages/staff.py" line="605"/>
+        <source>问题与调整记录</source>
+        <translation>Problems and changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="375"/>
         <source>考务会</source>
-        <translation type="unfinished"></translation>
+        <translation>Briefings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="382"/>
+        <location filename="../../ui/pages/staff.py" line="383"/>
         <source>有效期已过或不在岗的人员以红色显示。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="385"/>
-        <source>修改…</source>
-        <translation type="unfinished"></translation>
+        <translation>People whose appointment expired or who are inactive are shown in red.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="386"/>
+        <source>修改…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="387"/>
         <source>添加人员…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add person…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="400"/>
-        <location filename="../../ui/pages/staff.py" line="495"/>
+        <location filename="../../ui/pages/staff.py" line="401"/>
+        <location filename="../../ui/pages/staff.py" line="496"/>
         <source>姓名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="402"/>
-        <location filename="../../ui/pages/staff.py" line="457"/>
-        <location filename="../../ui/pages/staff.py" line="494"/>
+        <location filename="../../ui/pages/staff.py" line="403"/>
+        <location filename="../../ui/pages/staff.py" line="458"/>
+        <location filename="../../ui/pages/staff.py" line="495"/>
         <source>岗位</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="408"/>
-        <source>工作单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="409"/>
+        <source>工作单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="410"/>
         <source>（外聘）</source>
-        <translation type="unfinished"></translation>
+        <translation> (external)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="413"/>
+        <location filename="../../ui/pages/staff.py" line="414"/>
         <source>证书编号</source>
-        <translation type="unfinished">Certificate number</translation>
+        <translation>Certificate no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="415"/>
+        <location filename="../../ui/pages/staff.py" line="416"/>
         <source>可考评职业</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="421"/>
-        <source>最高等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Occupations</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="422"/>
+        <source>最高等级</source>
+        <translation>Top level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="423"/>
         <source>%1 级</source>
-        <translation type="unfinished"></translation>
+        <translation>Level %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="426"/>
+        <location filename="../../ui/pages/staff.py" line="427"/>
         <source>有效期至</source>
-        <translation type="unfinished">Valid until</translation>
+        <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="428"/>
-        <location filename="../../ui/pages/staff.py" line="462"/>
+        <location filename="../../ui/pages/staff.py" line="429"/>
+        <location filename="../../ui/pages/staff.py" line="463"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="428"/>
+        <location filename="../../ui/pages/staff.py" line="429"/>
         <source>在岗</source>
-        <translation type="unfinished"></translation>
+        <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="428"/>
+        <location filename="../../ui/pages/staff.py" line="429"/>
         <source>停用</source>
-        <translation type="unfinished">Disable</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="431"/>
-        <source>尚未登记考务人员。</source>
-        <translation type="unfinished"></translation>
+        <translation>Inactive</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="432"/>
+        <source>尚未登记考务人员。</source>
+        <translation>No staff yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="433"/>
         <source>按姓名、岗位、证书编号筛选（Ctrl+F）</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter by name, role, certificate number (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="442"/>
+        <location filename="../../ui/pages/staff.py" line="443"/>
         <source>各考场需要与已安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Needed and assigned per room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="446"/>
-        <location filename="../../ui/pages/staff.py" line="496"/>
+        <location filename="../../ui/pages/staff.py" line="447"/>
+        <location filename="../../ui/pages/staff.py" line="497"/>
         <source>场次</source>
-        <translation type="unfinished">Session</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="454"/>
-        <location filename="../../ui/pages/staff.py" line="493"/>
-        <source>考场</source>
-        <translation type="unfinished"></translation>
+        <translation>Session</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="455"/>
-        <source>考生</source>
-        <translation type="unfinished">Candidate</translation>
+        <location filename="../../ui/pages/staff.py" line="494"/>
+        <source>考场</source>
+        <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="459"/>
-        <source>需要</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/staff.py" line="456"/>
+        <source>考生</source>
+        <translation>Cand.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="460"/>
+        <source>需要</source>
+        <translation>Need</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="461"/>
         <source>已安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Have</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="464"/>
+        <location filename="../../ui/pages/staff.py" line="465"/>
         <source>符合</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="467"/>
+        <location filename="../../ui/pages/staff.py" line="468"/>
         <source>缺 %1 人</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 short</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="469"/>
+        <location filename="../../ui/pages/staff.py" line="470"/>
         <source>须为奇数</source>
-        <translation type="unfinished"></translation>
+        <translation>Must be odd</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="475"/>
+        <location filename="../../ui/pages/staff.py" line="476"/>
         <source>配比依据</source>
-        <translation type="unfinished"></translation>
+        <translation>Ratio rule</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="477"/>
+        <location filename="../../ui/pages/staff.py" line="478"/>
         <source>本场次尚未编排座位，编排后这里显示各考场需要的监考员和考评员。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="484"/>
-        <source>本场次的安排</source>
-        <translation type="unfinished"></translation>
+        <translation>No seats assigned in this session yet; once they are, the invigilators and assessors each room needs are shown here.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="485"/>
-        <location filename="../../ui/pages/staff.py" line="632"/>
-        <source>安排…</source>
-        <translation type="unfinished"></translation>
+        <source>本场次的安排</source>
+        <translation>Assignments in this session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="487"/>
+        <location filename="../../ui/pages/staff.py" line="486"/>
         <location filename="../../ui/pages/staff.py" line="633"/>
-        <location filename="../../ui/pages/staff.py" line="696"/>
+        <source>安排…</source>
+        <translation>Assign…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="488"/>
+        <location filename="../../ui/pages/staff.py" line="634"/>
+        <location filename="../../ui/pages/staff.py" line="697"/>
         <source>取消安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Unassign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="493"/>
+        <location filename="../../ui/pages/staff.py" line="494"/>
         <source>（不分考场）</source>
-        <translation type="unfinished"></translation>
+        <translation>(all rooms)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="498"/>
+        <location filename="../../ui/pages/staff.py" line="499"/>
         <source>本场次尚未安排考务人员。</source>
-        <translation type="unfinished"></translation>
+        <translation>No staff assigned in this session yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="509"/>
+        <location filename="../../ui/pages/staff.py" line="510"/>
         <source>阻碍锁定的问题</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="512"/>
-        <source>依据</source>
-        <translation type="unfinished"></translation>
+        <translation>Problems preventing the lock</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="513"/>
+        <source>依据</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="514"/>
         <source>问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="515"/>
+        <location filename="../../ui/pages/staff.py" line="516"/>
         <source>没有阻碍锁定的问题。</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing prevents locking.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="520"/>
+        <location filename="../../ui/pages/staff.py" line="521"/>
         <source>锁定后的调整记录：考务人员和座位（002 第二十一条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Changes after the lock: staff and seats (002 §21)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="633"/>
+        <location filename="../../ui/pages/staff.py" line="634"/>
         <source>取消安排（锁定后）…</source>
-        <translation type="unfinished"></translation>
+        <translation>Unassign (locked)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="639"/>
+        <location filename="../../ui/pages/staff.py" line="640"/>
         <source>选择一项安排后取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Select an assignment to remove it</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="644"/>
+        <location filename="../../ui/pages/staff.py" line="645"/>
         <source>报名截止、考务人员确定后才能登记考务会（002 第二十三条）</source>
-        <translation type="unfinished"></translation>
+        <translation>A briefing can be recorded once registration is closed and the staff are fixed (002 §23)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="646"/>
+        <location filename="../../ui/pages/staff.py" line="647"/>
         <source>考试已举行：考务会记录已不能再补登</source>
-        <translation type="unfinished"></translation>
+        <translation>The exam has been held: a briefing can no longer be recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="651"/>
+        <location filename="../../ui/pages/staff.py" line="652"/>
         <source>登记认定实施前召开的考务会及到会人员（002 第二十三条）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="523"/>
-        <location filename="../../ui/pages/staff.py" line="544"/>
-        <source>时间</source>
-        <translation type="unfinished">Time</translation>
+        <translation>Record the staff briefing held before the exam and who attended (002 §23)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="524"/>
-        <source>类别</source>
-        <translation type="unfinished">Kind</translation>
+        <location filename="../../ui/pages/staff.py" line="545"/>
+        <source>时间</source>
+        <translation>Time</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="525"/>
-        <source>调整</source>
-        <translation type="unfinished"></translation>
+        <source>类别</source>
+        <translation>Kind</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="526"/>
-        <source>理由</source>
-        <translation type="unfinished">Reason</translation>
+        <source>调整</source>
+        <translation>Change</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="527"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="528"/>
         <source>批准人</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="529"/>
+        <location filename="../../ui/pages/staff.py" line="530"/>
         <source>没有调整记录。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="537"/>
-        <source>考务会（认定实施前召开，002 第二十三条）</source>
-        <translation type="unfinished"></translation>
+        <translation>No changes.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="538"/>
-        <source>登记考务会…</source>
-        <translation type="unfinished"></translation>
+        <source>考务会（认定实施前召开，002 第二十三条）</source>
+        <translation>Briefings (held before the exam, 002 §23)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="545"/>
-        <source>地点</source>
-        <translation type="unfinished">Place</translation>
+        <location filename="../../ui/pages/staff.py" line="539"/>
+        <source>登记考务会…</source>
+        <translation>Record briefing…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="546"/>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="547"/>
         <source>到会</source>
-        <translation type="unfinished"></translation>
+        <translation>Attended</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="548"/>
+        <location filename="../../ui/pages/staff.py" line="549"/>
         <source>未到</source>
-        <translation type="unfinished"></translation>
+        <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="553"/>
+        <location filename="../../ui/pages/staff.py" line="554"/>
         <source>内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="555"/>
+        <location filename="../../ui/pages/staff.py" line="556"/>
         <source>尚未登记考务会。考试结束前须有考务会记录。</source>
-        <translation type="unfinished"></translation>
+        <translation>No briefing recorded yet. One must be recorded before the exam ends.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="568"/>
+        <location filename="../../ui/pages/staff.py" line="569"/>
         <source>读取考务人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Read staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="574"/>
+        <location filename="../../ui/pages/staff.py" line="575"/>
         <source>尚无认定批次；可以先登记考务人员名册。</source>
-        <translation type="unfinished"></translation>
+        <translation>No sittings yet; the staff list can be filled in already.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="577"/>
+        <location filename="../../ui/pages/staff.py" line="578"/>
         <source>考务人员安排已随考场编排锁定。调整须由主考/质量督导写明理由（002 第二十一条）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Staff assignments were locked with the seat plan. Changes need a reason from the chief examiner / supervisor (002 §21).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="583"/>
+        <location filename="../../ui/pages/staff.py" line="584"/>
         <source>%1 个考场的考务人员不足或不符合配比（红色）。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 rooms are short of staff or break the ratio (red).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="602"/>
+        <location filename="../../ui/pages/staff.py" line="603"/>
         <source>问题与调整记录（%1）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/staff.py" line="625"/>
-        <source>编排已锁定：调整须由主考/质量督导操作并写明理由（002 第二十一条）</source>
-        <translation type="unfinished"></translation>
+        <translation>Problems and changes (%1)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/staff.py" line="626"/>
+        <source>编排已锁定：调整须由主考/质量督导操作并写明理由（002 第二十一条）</source>
+        <translation>The plan is locked: changes are made by the chief examiner / supervisor with a reason (002 §21)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/staff.py" line="627"/>
         <source>编排已锁定：调整须由主考/质量督导写明理由，记入调整记录（002 第二十一条）</source>
-        <translation type="unfinished"></translation>
+        <translation>The plan is locked: changes need a reason from the chief examiner / supervisor and go into the change log (002 §21)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="630"/>
+        <location filename="../../ui/pages/staff.py" line="631"/>
         <source>安排考务人员须由考务人员操作</source>
-        <translation type="unfinished"></translation>
+        <translation>Staff are assigned by the exam office</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="632"/>
+        <location filename="../../ui/pages/staff.py" line="633"/>
         <source>调整（锁定后）…</source>
-        <translation type="unfinished"></translation>
+        <translation>Change (locked)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="659"/>
+        <location filename="../../ui/pages/staff.py" line="660"/>
         <source>已保存考务人员 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="677"/>
+        <location filename="../../ui/pages/staff.py" line="678"/>
         <source>考务人员安排已保存，记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Staff assignment saved and written to the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="687"/>
+        <location filename="../../ui/pages/staff.py" line="688"/>
         <source>已取消 %1 的安排，调整记录已保存。</source>
-        <translation type="unfinished"></translation>
+        <translation>Removed the assignment of %1; the change is logged.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="698"/>
+        <location filename="../../ui/pages/staff.py" line="699"/>
         <source>已取消 %1 的%2安排。</source>
-        <translation type="unfinished"></translation>
+        <translation>Removed %1 as %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="714"/>
+        <location filename="../../ui/pages/staff.py" line="715"/>
         <source>已登记考务会：到会 %1 人%2。</source>
-        <translation type="unfinished"></translation>
+        <translation>Briefing recorded: %1 attended%2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/staff.py" line="716"/>
+        <location filename="../../ui/pages/staff.py" line="717"/>
         <source>，未到 %1 人</source>
-        <translation type="unfinished"></translation>
+        <translation>, %1 absent</translation>
     </message>
 </context>
 <context>
@@ -7589,12 +8348,12 @@
 <context>
     <name>TaskDialog</name>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="145"/>
+        <location filename="../../ui/pages/sittings.py" line="146"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sittings.py" line="180"/>
+        <location filename="../../ui/pages/sittings.py" line="181"/>
         <source>（依据：%1）</source>
         <translation> (rule: %1)</translation>
     </message>
@@ -7620,205 +8379,205 @@
 <context>
     <name>UploadsPage</name>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="122"/>
+        <location filename="../../ui/pages/uploads.py" line="123"/>
         <source>待上报证书</source>
         <translation>Certificates to upload</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="123"/>
+        <location filename="../../ui/pages/uploads.py" line="124"/>
         <source>生成上报批次…</source>
         <translation>Create upload batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="124"/>
+        <location filename="../../ui/pages/uploads.py" line="125"/>
         <source>按平台模板导出所选证书（未选则全部），签名打包为 ZIP</source>
         <translation>Export the selected certificates (all if none is selected) by the platform template, signed and packed as a ZIP</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="130"/>
+        <location filename="../../ui/pages/uploads.py" line="131"/>
         <source>证书编号</source>
         <translation>Certificate number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="131"/>
+        <location filename="../../ui/pages/uploads.py" line="132"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="132"/>
+        <location filename="../../ui/pages/uploads.py" line="133"/>
         <source>发证日期</source>
         <translation>Issue date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="133"/>
+        <location filename="../../ui/pages/uploads.py" line="134"/>
         <source>职业等级</source>
         <translation>Occupation and level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="135"/>
+        <location filename="../../ui/pages/uploads.py" line="136"/>
         <source>没有待上报的证书。</source>
         <translation>No certificates to upload.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="141"/>
-        <location filename="../../ui/pages/uploads.py" line="268"/>
+        <location filename="../../ui/pages/uploads.py" line="142"/>
+        <location filename="../../ui/pages/uploads.py" line="269"/>
         <source>校验上报数据包</source>
         <translation>Verify upload package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="142"/>
+        <location filename="../../ui/pages/uploads.py" line="143"/>
         <source>选择数据包并校验…</source>
         <translation>Choose package and verify…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="145"/>
+        <location filename="../../ui/pages/uploads.py" line="146"/>
         <source>选择一个上报数据包（.zip），按第三方的方式逐项校验：完整性、签名、清单和数据文件。</source>
         <translation>Choose an upload package (.zip) and verify it item by item as a third party would: integrity, signature, manifest and data files.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="151"/>
+        <location filename="../../ui/pages/uploads.py" line="152"/>
         <source>校验项</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="152"/>
+        <location filename="../../ui/pages/uploads.py" line="153"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="154"/>
+        <location filename="../../ui/pages/uploads.py" line="155"/>
         <source>尚未校验。</source>
         <translation>Not verified yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="161"/>
+        <location filename="../../ui/pages/uploads.py" line="162"/>
         <source>上报批次与期限</source>
         <translation>Upload batches and deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="162"/>
+        <location filename="../../ui/pages/uploads.py" line="163"/>
         <source>登记已上报…</source>
         <translation>Record upload…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="163"/>
-        <location filename="../../ui/pages/uploads.py" line="304"/>
+        <location filename="../../ui/pages/uploads.py" line="164"/>
+        <location filename="../../ui/pages/uploads.py" line="305"/>
         <source>登记平台已确认</source>
         <translation>Record platform confirmation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="171"/>
+        <location filename="../../ui/pages/uploads.py" line="172"/>
         <source>数据包</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="172"/>
+        <location filename="../../ui/pages/uploads.py" line="173"/>
         <source>证书数</source>
         <translation>Count</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="173"/>
+        <location filename="../../ui/pages/uploads.py" line="174"/>
         <source>上报期限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="173"/>
+        <location filename="../../ui/pages/uploads.py" line="174"/>
         <source>（暂定）</source>
         <translation> (est.)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="175"/>
+        <location filename="../../ui/pages/uploads.py" line="176"/>
         <source>剩余工作日</source>
         <translation>Days left</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="177"/>
+        <location filename="../../ui/pages/uploads.py" line="178"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="179"/>
+        <location filename="../../ui/pages/uploads.py" line="180"/>
         <source>回执编号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="180"/>
+        <location filename="../../ui/pages/uploads.py" line="181"/>
         <source>提示</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="182"/>
+        <location filename="../../ui/pages/uploads.py" line="183"/>
         <source>尚未生成上报批次。</source>
         <translation>No upload batches yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="191"/>
+        <location filename="../../ui/pages/uploads.py" line="192"/>
         <source>读取上报</source>
         <translation>Read uploads</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="204"/>
+        <location filename="../../ui/pages/uploads.py" line="205"/>
         <source>上报批次 %1（%2 本证书，期限 %3）：%4</source>
         <translation>Upload batch %1 (%2 certificates, due %3): %4</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="211"/>
+        <location filename="../../ui/pages/uploads.py" line="212"/>
         <source>%1 本证书尚未上报</source>
         <translation>%1 certificates not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="213"/>
+        <location filename="../../ui/pages/uploads.py" line="214"/>
         <source>（最早发证 %1）：发证后 30 个工作日内须上报（002 第二十八条）。</source>
         <translation> (earliest issued %1): certificates must be uploaded within 30 working days of issue (002 §28).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="246"/>
+        <location filename="../../ui/pages/uploads.py" line="247"/>
         <source>保存上报数据包</source>
         <translation>Save upload package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="247"/>
-        <location filename="../../ui/pages/uploads.py" line="262"/>
+        <location filename="../../ui/pages/uploads.py" line="248"/>
+        <location filename="../../ui/pages/uploads.py" line="263"/>
         <source>ZIP 压缩包 (*.zip)</source>
         <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="252"/>
+        <location filename="../../ui/pages/uploads.py" line="253"/>
         <source>生成上报批次</source>
         <translation>Create upload batch</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="253"/>
+        <location filename="../../ui/pages/uploads.py" line="254"/>
         <source>正在导出、签名并打包……</source>
         <translation>Exporting, signing and packing…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="254"/>
+        <location filename="../../ui/pages/uploads.py" line="255"/>
         <source>已生成上报批次 %1：%2 本证书，已签名（密钥 %3）。请上传到国家平台后登记回执。</source>
         <translation>Upload batch %1 created: %2 certificates, signed (key %3). Upload it to the national platform, then record the receipt.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="261"/>
+        <location filename="../../ui/pages/uploads.py" line="262"/>
         <source>选择上报数据包</source>
         <translation>Choose upload package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="277"/>
+        <location filename="../../ui/pages/uploads.py" line="278"/>
         <source>%1：全部 %2 项校验通过。数据包完整、签名有效。</source>
         <translation>%1: all %2 checks passed. The package is complete and its signature valid.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="280"/>
+        <location filename="../../ui/pages/uploads.py" line="281"/>
         <source>%1：%2 项未通过，数据包可能被改动或损坏，不能上报。</source>
         <translation>%1: %2 checks failed; the package may have been altered or damaged and must not be uploaded.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="297"/>
+        <location filename="../../ui/pages/uploads.py" line="298"/>
         <source>已登记上报回执。</source>
         <translation>Upload receipt recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/uploads.py" line="305"/>
+        <location filename="../../ui/pages/uploads.py" line="306"/>
         <source>已登记国家平台确认接收。</source>
         <translation>Recorded that the national platform confirmed receipt.</translation>
     </message>
@@ -7892,7 +8651,7 @@
 <context>
     <name>WorkPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="100"/>
+        <location filename="../../ui/pages/scores.py" line="101"/>
         <source>（依据：%1）</source>
         <translation type="unfinished"> (rule: %1)</translation>
     </message>

@@ -54,6 +54,15 @@ COMPLETED_CONTEXTS = {
     "EvidenceDialog", "KeyHoldersDialog", "LetterDialog", "ListDialog", "ObjectionDialog", "OpenRegistrationDialog",
     "PacketDialog", "PublicityPage", "ReasonDialog", "ReceiptDialog", "RegistrationPage", "RosterDialog",
     "SessionDialog", "SittingsPage", "TaskDialog", "UploadsPage",
+    # arrangement, staff, check-in, archive (ui/pages/arrangement.py, staff.py, checkin.py, archive.py) and
+    # registration's OverrideDialog
+    "AnswerPanel", "ArchiveDialog", "ArchivePage", "ArrangementPage", "AssignDialog", "BriefingDialog",
+    "CheckInPage", "DestroyDialog", "MoveDialog", "OverrideDialog", "RemoveAfterLockDialog", "RoomDialog",
+    "SeatChangeDialog", "SiteDialog", "StaffDialog", "StaffPage",
+    # shared (ui/*.py, ui/pages/base.py …) and the domain labels of ui/labels.py
+    "App", "Blockers", "DateField", "Errors", "FirstAdminDialog", "HeaderBar", "Labels", "LockDialog",
+    "LoginDialog", "MainWindow", "Navigation", "Page", "PdfPreview", "PlaceholderPage", "Roles",
+    "SittingState", "Tables", "Tasks", "Widgets", "_BrandPanel", "_FormDialog",
 }
 
 

@@ -35,6 +35,7 @@ from jlexam.domain.retention import ELECTRONIC_YEARS, PAPER_YEARS, Medium, destr
 from jlexam.security.roles import roles_holding
 from jlexam.services import archives, reports
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage, role_label
 from ui.pages.scores import WorkPage, documents_folder
 from ui.pages.sittings import TaskDialog, date_edit
@@ -95,9 +96,9 @@ class Facts(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.values = dict(facts)
-        for n, (label, value) in enumerate(facts):
+        for n, (caption, value) in enumerate(facts):
             row, col = divmod(n, self.columns)
-            self.grid.addWidget(_grid_label(label), row, col * 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(_grid_label(caption), row, col * 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(_grid_label(value, value=True), row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
         for col in range(self.columns):
             self.grid.setColumnStretch(col * 2 + 1, 1)
@@ -146,8 +147,12 @@ class DestroyDialog(TaskDialog):
         super().__init__(self.tr("销毁保管期满的档案"), self.tr("销毁"), parent)
         danger(self.ok)
         self.actor, self.code, self.seqs = actor, code, [i.seq for i in items]
-        listing = QLabel("\n".join(f"{i.seq}. {i.title}（{i.medium.label}，保管期至 {i.retain_until:%Y-%m-%d}）"
-                                   for i in items[:8]) + (f"\n… 共 {len(items)} 项" if len(items) > 8 else ""))
+        line = self.tr("%1. %2（%3，保管期至 %4）")
+        lines = [line.replace("%1", str(i.seq)).replace("%2", i.title).replace("%3", label(i.medium.label))
+                 .replace("%4", f"{i.retain_until:%Y-%m-%d}") for i in items[:8]]
+        if len(items) > 8:
+            lines.append(self.tr("… 共 %1 项").replace("%1", str(len(items))))
+        listing = QLabel("\n".join(lines))
         listing.setWordWrap(True)
         self.form.addRow(self.tr("条目"), listing)
         self.reason = QPlainTextEdit()
@@ -252,14 +257,14 @@ class ArchivePage(WorkPage):
         self.index = TableView(
             [
                 Column(self.tr("序号"), lambda i: i.seq, width=44),
-                Column(self.tr("类别"), lambda i: self.tr(i.category_label), width=112),
-                Column(self.tr("名称"), lambda i: i.title, width=240),
-                Column(self.tr("载体"), lambda i: self.tr(i.medium.label), width=44),
+                Column(self.tr("类别"), lambda i: label(i.category_label), width=112),
+                Column(self.tr("名称"), lambda i: i.title, width=214),
+                Column(self.tr("载体"), lambda i: label(i.medium.label), width=70),
                 Column(self.tr("数量"), lambda i: i.records, width=50),
                 Column(self.tr("保管期至"), lambda i: i.retain_until, width=90, color=item_color),
                 Column(self.tr("存放位置 / 档案包内文件"), lambda i: i.location if i.medium is Medium.PAPER
                        else (i.file_name or i.location), width=200),
-                Column(self.tr("状态"), lambda i: i.status, color=item_color),
+                Column(self.tr("状态"), self._item_status, color=item_color),
             ],
             empty_text=self.tr("选择上面的一个已归档批次，查看它的档案目录。"),
             search=False,
@@ -272,6 +277,15 @@ class ArchivePage(WorkPage):
         index.body.addWidget(self.destroy_hint)
         layout.addWidget(listing, 1)
         return tab
+
+    def _item_status(self, i: archives.ArchiveItemView) -> str:
+        if i.destroyed_on is not None:
+            return self.tr("已销毁（%1）").replace("%1", f"{i.destroyed_on:%Y-%m-%d}")
+        until = f"{i.retain_until:%Y-%m-%d}"
+        left = (i.retain_until - self.ctx.today()).days + 1
+        if left > 0:
+            return self.tr("保管期内（至 %1，剩 %2 天）").replace("%1", until).replace("%2", str(left))
+        return self.tr("保管期已满（%1 届满）").replace("%1", until)
 
     def _archive_state(self, a: archives.ArchiveView) -> str:
         today = self.ctx.today()
@@ -330,7 +344,7 @@ class ArchivePage(WorkPage):
                 Column(self.tr("认定批次"), lambda x: x.code, width=100),
                 Column(self.tr("名称"), lambda x: x.name, width=230),
                 Column(self.tr("开始日期"), lambda x: x.starts_on, width=90),
-                Column(self.tr("状态"), lambda x: x.state, width=70),
+                Column(self.tr("状态"), lambda x: label(x.state), width=70),
                 Column(self.tr("报名"), lambda x: x.applicants, width=50),
                 Column(self.tr("审核通过"), lambda x: x.approved, width=70),
                 Column(self.tr("参考"), lambda x: x.sat, width=50),
@@ -440,7 +454,7 @@ class ArchivePage(WorkPage):
                 Column(self.tr("职业"), lambda c: c.occupation, width=160),
                 Column(self.tr("等级"), lambda c: c.level, width=90),
                 Column(self.tr("发证日期"), lambda c: c.issue_date, width=90),
-                Column(self.tr("状态"), lambda c: c.status, width=60),
+                Column(self.tr("状态"), lambda c: label(c.status), width=60),
                 Column(self.tr("上报情况"), lambda c: c.upload,
                        color=lambda c: None if c.upload.startswith("已上报") or c.status != "有效" else RED),
             ],
@@ -449,7 +463,7 @@ class ArchivePage(WorkPage):
         self.term_refunds = TableView(
             [
                 Column(self.tr("认定批次"), lambda r: r.sitting_code, width=110),
-                Column(self.tr("批次状态"), lambda r: r.sitting_state, width=90),
+                Column(self.tr("批次状态"), lambda r: label(r.sitting_state), width=90),
                 Column(self.tr("报名号"), lambda r: r.application_id, width=70),
                 Column(self.tr("姓名"), lambda r: r.name, width=90),
                 Column(self.tr("已收费用（元）"), lambda r: f"{r.fee_cents / 100:.2f}"),
@@ -538,7 +552,7 @@ class ArchivePage(WorkPage):
             can_report = status.state == "certified" and not status.report_blockers
             can_archive = status.state == "reported"
             line = self.tr("认定批次 %1（%2）：当前为“%3”。").replace("%1", status.name).replace("%2", status.code) \
-                .replace("%3", self.tr(status.state_label))
+                .replace("%3", label(status.state_label))
             if status.archived:
                 line += self.tr("已归档，档案目录见下方。")
             elif status.state == "certified":

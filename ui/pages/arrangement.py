@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from jlexam.services import sittings as sitting_service
 from jlexam.services import staffing
 from jlexam.services.arrangement import ROOM_KINDS, STRATEGY_LABELS, RoomInput
 from ui.context import AppContext
+from ui.labels import joined, label
 from ui.navigation import Stage
 from ui.pages.base import LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.scores import WorkPage
@@ -52,17 +53,18 @@ SUPPORT_KINDS = ("exam_office", "waiting", "marking")
 
 
 def room_flags(room: service.RoomView) -> list[str]:
-    return [] if room.video_surveillance else ["无视频监控，不能使用（002 §18）"]
+    if room.video_surveillance:
+        return []
+    return [QCoreApplication.translate("ArrangementPage", "无视频监控，不能使用（002 §18）")]
 
 
 def site_flags(site: service.SiteView) -> list[str]:
     watched = {r.kind for r in site.rooms if r.video_surveillance}
     missing = [ROOM_KINDS[k] for k in SUPPORT_KINDS if k not in watched]
-    return (
-        [f"考点“{site.name}”缺少有视频监控的{'、'.join(missing)}（002 §19；评分室仅有实操时需要）"]
-        if missing
-        else []
-    )
+    if not missing:
+        return []
+    text = QCoreApplication.translate("ArrangementPage", "考点“%1”缺少有视频监控的%2（002 §19；评分室仅有实操时需要）")
+    return [text.replace("%1", site.name).replace("%2", joined(missing))]
 
 
 def short_site_name(name: str, limit: int = 8) -> str:
@@ -116,12 +118,12 @@ def _load(actor, code: str | None) -> Loaded:  # type: ignore[no-untyped-def]
     sessions = [
         SessionChoice(
             sid,
-            label,
+            text,
             known[sid].part if sid in known else "",
             n,
             known[sid].starts_at if sid in known else None,
         )
-        for sid, label, n in service.sessions_for(actor, code)
+        for sid, text, n in service.sessions_for(actor, code)
     ]
     return Loaded(code, sites, sessions, staffing.arrangement_problems(actor, code))
 
@@ -176,8 +178,8 @@ class RoomDialog(TaskDialog):
             self.site.addItem(site.name, site.id)
         self.name = QLineEdit()
         self.kind = QComboBox()
-        for key, label in ROOM_KINDS.items():
-            self.kind.addItem(self.tr(label), key)
+        for key, name in ROOM_KINDS.items():
+            self.kind.addItem(label(name), key)
         self.rows = QSpinBox()
         self.rows.setRange(1, 50)
         self.rows.setValue(6)
@@ -374,7 +376,7 @@ class ArrangementPage(WorkPage):
             [
                 Column(self.tr("考点"), lambda r: r.site_name, width=230, color=red),
                 Column(self.tr("考场"), lambda r: r.name, width=160, color=red),
-                Column(self.tr("类型"), lambda r: self.tr(r.kind_label), width=90, color=red),
+                Column(self.tr("类型"), lambda r: label(r.kind_label), width=90, color=red),
                 Column(self.tr("容量"), lambda r: r.capacity, width=56, align=RIGHT, color=red),
                 Column(
                     self.tr("布局"),
@@ -391,7 +393,7 @@ class ArrangementPage(WorkPage):
                     width=70,
                     color=red,
                 ),
-                Column(self.tr("问题"), lambda r: "；".join(self.tr(f) for f in room_flags(r)), color=red),
+                Column(self.tr("问题"), lambda r: "；".join(room_flags(r)), color=red),
             ],
             empty_text=self.tr(
                 "尚未登记考场。先添加考点，再添加理论考场、实操考场、考务办公室、候考室和评分室。"
@@ -422,8 +424,8 @@ class ArrangementPage(WorkPage):
         self.room_list.setMinimumHeight(110)
         left.body.addWidget(self.room_list, 1)
         self.strategy = QComboBox()
-        for key, label in STRATEGY_LABELS.items():
-            self.strategy.addItem(self.tr(label), key)
+        for key, name in STRATEGY_LABELS.items():
+            self.strategy.addItem(label(name), key)
         self.seed = QLineEdit()
         self.seed.setValidator(QIntValidator(0, 2**31 - 1, self))
         self.seed.setPlaceholderText(self.tr("留空则随机抽取并记录"))
@@ -517,7 +519,7 @@ class ArrangementPage(WorkPage):
         rooms = [r for site in loaded.sites for r in site.rooms]
         self.rooms.set_rows(rooms)
         flags = [f for site in loaded.sites for f in site_flags(site)]
-        self.site_hint.setText("\n".join(self.tr(f) for f in flags))
+        self.site_hint.setText("\n".join(flags))
         self.site_hint.setVisible(bool(flags))
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次。请先在“认定批次”页面创建认定批次。"), "info")
@@ -630,7 +632,7 @@ class ArrangementPage(WorkPage):
                 )
                 .replace("%1", plan.session)
                 .replace("%2", str(len(plan.seats)))
-                .replace("%3", self.tr(STRATEGY_LABELS.get(plan.strategy, plan.strategy)))
+                .replace("%3", label(STRATEGY_LABELS.get(plan.strategy, plan.strategy)))
                 .replace("%4", str(plan.seed))
                 .replace("%5", plan.created_by)
                 .replace("%6", state)

@@ -21,10 +21,6 @@ LOCKED_STATES = frozenset(
 )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Page", text)
-
-
 def arrangement_block(state: str | None, *, after_lock: bool = False) -> str:
     """Why the arrangement (seats, staff) of a sitting in ``state`` cannot be changed now; "" when it can.
 
@@ -32,26 +28,26 @@ def arrangement_block(state: str | None, *, after_lock: bool = False) -> str:
     ordinary change (while registration is closed and nothing is locked).
     """
     if state is None:
-        return _t("尚无认定批次：请先在“认定批次”页面创建并选择认定批次。")
+        return QCoreApplication.translate("Page", "尚无认定批次：请先在“认定批次”页面创建并选择认定批次。")
     state = str(state)
     label = state_name(state)
     if state in BEFORE_CLOSE:
-        return _t("认定批次当前为“%1”：报名截止后才能编排考场和安排考务人员。").replace("%1", label)
+        return QCoreApplication.translate("Page", "认定批次当前为“%1”：报名截止后才能编排考场和安排考务人员。").replace("%1", label)
     if after_lock:
         if state in LOCKED_CHANGES:
             return ""
         if state in ARRANGING:
-            return _t("编排尚未锁定（%1）：请直接调整，无需主考/质量督导批准。").replace("%1", label)
-        return _t("认定批次当前为“%1”：考试已举行，编排和考务人员不能再调整（002 第二十一条）。").replace(
+            return QCoreApplication.translate("Page", "编排尚未锁定（%1）：请直接调整，无需主考/质量督导批准。").replace("%1", label)
+        return QCoreApplication.translate("Page", "认定批次当前为“%1”：考试已举行，编排和考务人员不能再调整（002 第二十一条）。").replace(
             "%1", label
         )
     if state in ARRANGING:
         return ""
     if state in LOCKED_CHANGES:
-        return _t(
-            "编排已锁定（%1）：调整须由主考/质量督导写明理由，用“…（锁定后）”操作（002 第二十一条）。"
+        return QCoreApplication.translate(
+            "Page", "编排已锁定（%1）：调整须由主考/质量督导写明理由，用“…（锁定后）”操作（002 第二十一条）。"
         ).replace("%1", label)
-    return _t("认定批次当前为“%1”：考试已举行，编排和考务人员不能再改动。").replace("%1", label)
+    return QCoreApplication.translate("Page", "认定批次当前为“%1”：考试已举行，编排和考务人员不能再改动。").replace("%1", label)
 
 
 def gate(button: QAbstractButton, block: str = "", *, ready: bool = True, tip: str = "") -> None:

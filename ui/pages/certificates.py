@@ -32,6 +32,7 @@ from jlexam.domain.stock_ledger import EntryKind, LedgerEntry
 from jlexam.services import certificates, publicity, stock
 from jlexam.services.settings import list_printer_offsets, printer_offset
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.scores import WorkPage, preview, temp_pdf
 from ui.pages.sittings import RIGHT, TaskDialog, date_edit, offer_text
@@ -184,8 +185,8 @@ class CertificatesPage(WorkPage):
                 Column(self.tr("证件号码"), lambda c: c.id_number_masked, width=170),
                 Column(self.tr("职业等级"), lambda c: offer_text(c.occupation_code, "", c.level), width=230),
                 Column(self.tr("发证日期"), lambda c: c.issue_date, width=100),
-                Column(self.tr("类别"), lambda c: self.tr(KIND_TEXT.get(c.kind, c.kind)), width=80),
-                Column(self.tr("状态"), lambda c: self.tr(STATUS_TEXT.get(c.status, c.status)),
+                Column(self.tr("类别"), lambda c: label(KIND_TEXT.get(c.kind, c.kind)), width=80),
+                Column(self.tr("状态"), lambda c: label(STATUS_TEXT.get(c.status, c.status)),
                        color=lambda c: STATUS_COLOR.get(c.status)),
             ],
             empty_text=self.tr("本批次尚未发证。"),
@@ -245,7 +246,7 @@ class CertificatesPage(WorkPage):
         form.setLabelAlignment(RIGHT)
         self.kind = QComboBox()
         for kind in EntryKind:
-            self.kind.addItem(self.tr(kind.label), kind.value)
+            self.kind.addItem(label(kind.label), kind.value)
         self.kind.currentIndexChanged.connect(lambda _i: self._show_kind_fields())
         self.at = QDateTimeEdit(QDateTime.currentDateTime())
         self.at.setCalendarPopup(True)
@@ -310,7 +311,7 @@ class CertificatesPage(WorkPage):
             [
                 Column(self.tr("时间"), lambda e: e.at, width=130,
                        format=lambda t: t.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")),
-                Column(self.tr("类别"), lambda e: self.tr(e.kind.label), width=60),
+                Column(self.tr("类别"), lambda e: label(e.kind.label), width=60),
                 Column(self.tr("起始序号"), lambda e: e.first or None, width=80),
                 Column(self.tr("终止序号"), lambda e: e.last or None, width=80),
                 Column(self.tr("数量"), lambda e: (e.last - e.first + 1) if e.first else e.counted, width=60),
@@ -503,7 +504,7 @@ class CertificatesPage(WorkPage):
 
         handle = run_task(self, lambda _p: stock.record(actor, kind, at, custodian, handler, first, last, reason, counted),
                           title=self.tr("登记台账"),
-                          on_done=lambda _id: (self._ledger_message(self.tr("已登记%1。").replace("%1", self.tr(kind.label)), "ok"),
+                          on_done=lambda _id: (self._ledger_message(self.tr("已登记%1。").replace("%1", label(kind.label)), "ok"),
                                                self.refresh()),
                           on_error=failed)
         handle.finished.connect(lambda: self.record_button.setEnabled(True))

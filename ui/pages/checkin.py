@@ -42,6 +42,7 @@ from jlexam.errors import JlexamError
 from jlexam.services import arrangement, checkin, tickets
 from jlexam.services import sittings as sitting_service
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.scores import WorkPage, documents_folder, preview, temp_pdf
 from ui.pages.sittings import RIGHT, beijing
@@ -87,7 +88,7 @@ def _load_session(actor, session_id: int) -> SessionLoaded:  # type: ignore[no-u
 
 
 def session_text(s: sitting_service.SessionView) -> str:
-    return f"{s.part_label}  {china_time(s.starts_at):%Y-%m-%d %H:%M}–{china_time(s.ends_at):%H:%M}"
+    return f"{label(s.part_label)}  {china_time(s.starts_at):%Y-%m-%d %H:%M}–{china_time(s.ends_at):%H:%M}"
 
 
 class AnswerPanel(QFrame):
@@ -297,8 +298,8 @@ class CheckInPage(WorkPage):
         form.setLabelAlignment(RIGHT)
         self.event_room = QComboBox()
         self.event_kind = QComboBox()
-        for key, label in EVENT_KINDS.items():
-            self.event_kind.addItem(self.tr(label), key)
+        for key, name in EVENT_KINDS.items():
+            self.event_kind.addItem(label(name), key)
         self.event_ticket = QLineEdit()
         self.event_ticket.setPlaceholderText(self.tr("违纪须填写考生准考证号"))
         self.event_text = QPlainTextEdit()
@@ -323,7 +324,7 @@ class CheckInPage(WorkPage):
             [
                 Column(self.tr("时间"), lambda e: beijing(e.at)[11:], width=50),
                 Column(self.tr("考场"), lambda e: e.room, width=70),
-                Column(self.tr("类型"), lambda e: self.tr(e.kind_label), width=60,
+                Column(self.tr("类型"), lambda e: label(e.kind_label), width=60,
                        color=lambda e: RED if e.kind == "misconduct" else None),
                 Column(self.tr("考生"), lambda e: e.name, width=60),
                 Column(self.tr("情况"), lambda e: e.description),
@@ -513,7 +514,7 @@ class CheckInPage(WorkPage):
         actor = self.ctx.actor
 
         def done(_id: int) -> None:
-            self.show_notice(self.tr("已登记%1，记入考场记录和审计日志。").replace("%1", self.tr(EVENT_KINDS[kind])))
+            self.show_notice(self.tr("已登记%1，记入考场记录和审计日志。").replace("%1", label(EVENT_KINDS[kind])))
             self.event_text.clear()
             self.event_ticket.clear()
             self.load_session()

@@ -38,6 +38,7 @@ from jlexam.services import custody as service
 from jlexam.services import sittings as sitting_service
 from ui import errors
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.pages.sittings import RIGHT, TaskDialog, date_edit, offer_text
@@ -122,7 +123,7 @@ class PacketDialog(TaskDialog):
         self.session.addItem(self.tr("（不指定场次）"), None)
         for s in sessions:
             applies = offer_text(s.occupation_code, "", s.level) if s.occupation_code else self.tr("全部")
-            self.session.addItem(f"{self.tr(s.part_label)}  {applies}  {china_time(s.starts_at):%Y-%m-%d %H:%M}", s.id)
+            self.session.addItem(f"{label(s.part_label)}  {applies}  {china_time(s.starts_at):%Y-%m-%d %H:%M}", s.id)
         self.form.addRow(self.tr("试卷袋编号 *"), self.packet)
         self.form.addRow(self.tr("试卷代码 *"), self.paper)
         self.form.addRow(self.tr("版本"), self.version)
@@ -254,7 +255,7 @@ class CustodyPage(Page):
         form.setVerticalSpacing(7)
         self.kind = QComboBox()
         for kind in EventKind:
-            self.kind.addItem(self.tr(kind.label), kind.value)
+            self.kind.addItem(label(kind.label), kind.value)
         self.kind.currentIndexChanged.connect(lambda _i: self._show_kind_fields())
         self.use_now = QCheckBox(self.tr("当前时间"))
         self.use_now.setChecked(True)
@@ -282,7 +283,7 @@ class CustodyPage(Page):
         self.copies.setSuffix(self.tr(" 份"))
         self.note = QLineEdit()
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
-        for key, label, widget in (
+        for key, caption_text, widget in (
             ("kind", self.tr("环节"), self.kind),
             ("at", self.tr("时间（北京）"), time_row),
             ("from", self.tr("运出地点"), self.from_place),
@@ -293,7 +294,7 @@ class CustodyPage(Page):
             ("copies", self.tr("份数"), self.copies),
             ("note", self.tr("备注"), self.note),
         ):
-            caption = QLabel(label)
+            caption = QLabel(caption_text)
             form.addRow(caption, widget)
             self.rows[key] = (caption, widget)
         card.body.addLayout(form)
@@ -339,7 +340,7 @@ class CustodyPage(Page):
                 Column(self.tr("试卷代码"), lambda p: p.paper_code, width=150, color=red),
                 Column(self.tr("版本"), lambda p: p.paper_version, width=48, color=red),
                 Column(self.tr("份数"), lambda p: p.copies, width=48, align=RIGHT, color=red),
-                Column(self.tr("状态"), lambda p: self.tr(p.state_label), width=84, color=red),
+                Column(self.tr("状态"), lambda p: label(p.state_label), width=84, color=red),
                 Column(self.tr("当前地点"), lambda p: p.place, width=90, color=red),
                 Column(self.tr("封条"), lambda p: p.seal_number, width=70, color=red),
                 Column(self.tr("环节"), lambda p: p.events, width=48, align=RIGHT, color=red),
@@ -361,7 +362,7 @@ class CustodyPage(Page):
         self.log = TableView(
             [
                 Column(self.tr("序号"), lambda e: e.seq, width=50, align=RIGHT),
-                Column(self.tr("环节"), lambda e: self.tr(e.kind_label), width=80),
+                Column(self.tr("环节"), lambda e: label(e.kind_label), width=80),
                 Column(self.tr("时间（北京）"), lambda e: e.at, format=when, width=150),
                 Column(self.tr("地点"), lambda e: e.place, width=100),
                 Column(self.tr("责任人"), lambda e: e.persons, width=130),
@@ -487,7 +488,7 @@ class CustodyPage(Page):
             if not self.scan_result.text() or self.scan_result.objectName() != "FieldError":
                 self._say(self.tr("等待扫描。每登记一个环节都要扫描一次标签。"))
         else:
-            self._say(self.tr("试卷袋 %1：%2，%3%4").replace("%1", packet.code).replace("%2", self.tr(packet.state_label))
+            self._say(self.tr("试卷袋 %1：%2，%3%4").replace("%1", packet.code).replace("%2", label(packet.state_label))
                       .replace("%3", packet.place or self.tr("未登记地点"))
                       .replace("%4", self.tr("，封条 %1").replace("%1", packet.seal_number) if packet.seal_number else ""),
                       ok=True)
@@ -541,7 +542,7 @@ class CustodyPage(Page):
     def _recorded(self, code: str, kind: EventKind, seq: int) -> None:
         self._set_scanned(None)
         self._say(self.tr("已登记：试卷袋 %1 %2（第 %3 个环节）。请扫描下一个标签。").replace("%1", code)
-                  .replace("%2", self.tr(kind.label)).replace("%3", str(seq)), ok=True)
+                  .replace("%2", label(kind.label)).replace("%3", str(seq)), ok=True)
         for edit in (self.seal, self.witnesses, self.note):
             edit.clear()
         self.copies.setValue(0)

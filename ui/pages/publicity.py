@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from jlexam.domain.standards import ExamPart
 from jlexam.services import eligibility, publicity
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.scores import MARK_HINT, WorkPage, preview, temp_pdf
 from ui.pages.sittings import TaskDialog, date_edit
@@ -159,9 +160,9 @@ class AnswerDialog(TaskDialog):
         grid = QGridLayout()
         self.change: dict[str, tuple[QCheckBox, QLineEdit]] = {}
         for row, part in enumerate(ExamPart):
-            box = QCheckBox(self.tr("更正%1").replace("%1", self.tr(part.label)))
+            box = QCheckBox(self.tr("更正%1").replace("%1", label(part.label)))
             mark = QLineEdit()
-            mark.setPlaceholderText(self.tr(MARK_HINT))
+            mark.setPlaceholderText(label(MARK_HINT))
             mark.setEnabled(False)
             box.toggled.connect(mark.setEnabled)
             grid.addWidget(box, row, 0)
@@ -300,7 +301,7 @@ class PublicityPage(WorkPage):
                 Column(self.tr("收到日期"), lambda o: o.received_on, width=100),
                 Column(self.tr("答复期限"), lambda o: o.due_on, width=110,
                        format=lambda d: f"{d:%Y-%m-%d}"),
-                Column(self.tr("状态"), lambda o: self.tr(STATE_TEXT[objection_state(o, today())]), width=110,
+                Column(self.tr("状态"), lambda o: label(STATE_TEXT[objection_state(o, today())]), width=110,
                        color=lambda o: STATE_COLOR[objection_state(o, today())]),
                 Column(self.tr("答复日期"), lambda o: o.answered_on, width=100),
                 Column(self.tr("异议内容"), lambda o: o.subject, width=260),

@@ -46,6 +46,7 @@ from jlexam.services.candidates import ID_TYPES, RESIDENT_ID, CandidateInput
 from jlexam.services.institution import get_institution
 from ui import errors
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.pages.sittings import RIGHT, TaskDialog, main_window, occupation_name, offer_text
@@ -147,10 +148,10 @@ class ApplicationDialog(TaskDialog):
         self.name = QLineEdit()
         self.sex = QComboBox()
         for sex in Sex:
-            self.sex.addItem(self.tr(sex.label), sex)
+            self.sex.addItem(label(sex.label), sex)
         self.id_type = QComboBox()
-        for key, label in ID_TYPES.items():
-            self.id_type.addItem(self.tr(label), key)
+        for key, name in ID_TYPES.items():
+            self.id_type.addItem(label(name), key)
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(24)
         self.id_number.setPlaceholderText(self.tr("18 位居民身份证号码，末位可为 X"))
@@ -159,7 +160,7 @@ class ApplicationDialog(TaskDialog):
         self.phone = QLineEdit()
         self.education = QComboBox()
         for item in EDUCATIONS:
-            self.education.addItem(self.tr(item), item)
+            self.education.addItem(label(item), item)
         self.education.setCurrentIndex(self.education.findData("高中/中专"))
         self.employer = QLineEdit()
         self.employer.setPlaceholderText(self.tr("工作单位或班级"))
@@ -364,8 +365,8 @@ class EvidenceDialog(TaskDialog):
         super().__init__(self.tr("附证明材料 — %1").replace("%1", row.name), self.tr("保存"), parent)
         self.actor, self.row = actor, row
         self.kind = QComboBox()
-        for key, label in eligibility.EVIDENCE_KINDS.items():
-            self.kind.addItem(self.tr(label), key)
+        for key, name in eligibility.EVIDENCE_KINDS.items():
+            self.kind.addItem(label(name), key)
         self.path = QLineEdit()
         self.path.setReadOnly(True)
         self.path.setPlaceholderText(self.tr("扫描件或照片，PDF、JPG、PNG，不超过 20 MB"))
@@ -633,8 +634,8 @@ class RegistrationPage(Page):
         card.body.addLayout(counts_row)
 
         self.filter = QComboBox()
-        for key, label in FILTERS:
-            self.filter.addItem(self.tr(label), key)
+        for key, name in FILTERS:
+            self.filter.addItem(label(name), key)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.graduating = QCheckBox(self.tr("仅毕业年度学生"))
         self.graduating.setToolTip(self.tr("高校优先组织毕业年度学生参加认定（003）"))
@@ -646,10 +647,10 @@ class RegistrationPage(Page):
                 Column(self.tr("证件号码"), lambda r: r.id_number_masked, width=170),
                 Column(self.tr("职业（工种）"), lambda r: offer_text(r.occupation_code, r.work_type, None), width=150),
                 Column(self.tr("等级"), lambda r: int(r.level), format=lambda v: SkillLevel(v).written, width=110),
-                Column(self.tr("资格核查"), lambda r: self.tr(ELIGIBILITY_LABELS.get(r.eligibility, r.eligibility)),
+                Column(self.tr("资格核查"), lambda r: label(ELIGIBILITY_LABELS.get(r.eligibility, r.eligibility)),
                        width=80, color=lambda r: ELIGIBILITY_COLORS.get(r.eligibility)),
                 Column(self.tr("核查说明"), lambda r: r.eligibility_summary, width=300),
-                Column(self.tr("审核结论"), lambda r: self.tr(decision_text(r)), width=80, color=decision_color),
+                Column(self.tr("审核结论"), lambda r: label(decision_text(r)), width=80, color=decision_color),
                 Column(self.tr("理由"), lambda r: r.decision_reason),
             ],
             empty_text=self.tr("尚无报名。"),
@@ -709,7 +710,7 @@ class RegistrationPage(Page):
                             .replace("%1", sitting.name), "warn")
         elif not is_open:
             self.status.set(self.tr("认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。")
-                            .replace("%1", sitting.name).replace("%2", self.tr(sitting.state_label)), "info")
+                            .replace("%1", sitting.name).replace("%2", label(sitting.state_label)), "info")
         else:
             self.status.set(self.tr("认定批次 %1 报名中。").replace("%1", sitting.name), "ok")
         for button in (self.add_button, self.import_button):

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSettings, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QSettings, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +48,7 @@ from jlexam.services import sittings as service
 from jlexam.services.institution import get_institution
 from ui import errors
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.sittings import STATE_COLORS
@@ -327,7 +328,7 @@ class SessionDialog(TaskDialog):
         self.actor, self.sitting = actor, sitting
         self.part = QComboBox()
         for part in PARTS:
-            self.part.addItem(self.tr(service.PART_LABELS[part]), part)
+            self.part.addItem(label(service.PART_LABELS[part]), part)
         self.applies = QComboBox()
         self.applies.addItem(self.tr("本批次全部开考等级"), (None, None))
         codes = sorted({o.occupation_code for o in sitting.offers})
@@ -505,7 +506,7 @@ class SittingsPage(Page):
         sessions_title.setObjectName("Hint")
         self.sessions_table = TableView(
             [
-                Column(self.tr("类型"), lambda x: self.tr(x.part_label), width=100),
+                Column(self.tr("类型"), lambda x: label(x.part_label), width=100),
                 Column(self.tr("适用于"), lambda x: offer_text(x.occupation_code, "", x.level) if x.occupation_code
                        else self.tr("全部"), width=100),
                 Column(self.tr("开始"), lambda x: x.starts_at, format=beijing, width=130),
@@ -564,7 +565,11 @@ class SittingsPage(Page):
             return ""
         if ends is None or ends == starts:
             return f"{starts:%Y-%m-%d}"
-        return f"{starts:%Y-%m-%d} 至 {ends:%Y-%m-%d}"
+        return (
+            QCoreApplication.translate("SittingsPage", "%1 至 %2")
+            .replace("%1", f"{starts:%Y-%m-%d}")
+            .replace("%2", f"{ends:%Y-%m-%d}")
+        )
 
     def _show_current(self) -> None:
         sitting = self.current
@@ -581,7 +586,7 @@ class SittingsPage(Page):
         self.facts.setText(
             self.tr("状态：%1 %6 考试日期：%2 %6 开考等级：%3 个 %6 场次：%4 个 %6 收费：%5")
             .replace("%6", "&nbsp;&nbsp;&nbsp;")
-            .replace("%1", f"<b style='color:{colour}'>{self.tr(sitting.state_label)}</b>")
+            .replace("%1", f"<b style='color:{colour}'>{label(sitting.state_label)}</b>")
             .replace("%2", self._period(sitting.starts_on, sitting.ends_on))
             .replace("%3", str(len(sitting.offers)))
             .replace("%4", str(len(self.sessions)))

@@ -33,6 +33,7 @@ from jlexam.services import sittings as sitting_service
 from jlexam.services import staffing
 from jlexam.services.staffing import STAFF_ROLES, StaffInput
 from ui.context import AppContext
+from ui.labels import joined, label
 from ui.navigation import Stage
 from ui.pages.base import BEFORE_CLOSE, LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.checkin import session_text
@@ -111,8 +112,8 @@ class StaffDialog(TaskDialog):
         from PySide6.QtWidgets import QVBoxLayout
 
         col1, col2 = QVBoxLayout(box1), QVBoxLayout(box2)
-        for i, (key, label) in enumerate(STAFF_ROLES.items()):
-            check = QCheckBox(self.tr(label))
+        for i, (key, name) in enumerate(STAFF_ROLES.items()):
+            check = QCheckBox(label(name))
             self.roles[key] = check
             (col1 if i % 2 == 0 else col2).addWidget(check)
         grid.addWidget(box1)
@@ -223,10 +224,10 @@ class AssignDialog(TaskDialog):
         self.person = QComboBox()
         for p in loaded.staff:
             if p.active:
-                self.person.addItem(f"{p.name}（{p.roles_label}）", p.id)
+                self.person.addItem(f"{p.name}（{joined(STAFF_ROLES.get(r, r) for r in p.roles)}）", p.id)
         self.duty = QComboBox()
         for key in DUTIES:
-            self.duty.addItem(self.tr(STAFF_ROLES[key]), key)
+            self.duty.addItem(label(STAFF_ROLES[key]), key)
         self.room = QComboBox()
         self.room.addItem(self.tr("（不分考场）"), None)
         rooms: dict[int, str] = {}
@@ -284,7 +285,7 @@ class RemoveAfterLockDialog(TaskDialog):
             self.tr("安排"),
             QLabel(
                 f"{assignment.name} {assignment.session} {assignment.room_name} "
-                f"{self.tr(assignment.duty_label)}"
+                f"{label(assignment.duty_label)}"
             ),
         )
         self.reason = QPlainTextEdit()
@@ -332,7 +333,7 @@ class BriefingDialog(TaskDialog):
             if not (p.active or p.id in assigned):
                 continue
             item = QListWidgetItem(
-                f"{p.name}（{p.roles_label}）" + (self.tr("  已安排") if p.id in assigned else "")
+                f"{p.name}（{joined(STAFF_ROLES.get(r, r) for r in p.roles)}）" + (self.tr("  已安排") if p.id in assigned else "")
             )
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -400,7 +401,7 @@ class StaffPage(WorkPage):
                 Column(self.tr("姓名"), lambda p: p.name, width=80, color=red),
                 Column(
                     self.tr("岗位"),
-                    lambda p: "、".join(self.tr(STAFF_ROLES.get(r, r)) for r in p.roles),
+                    lambda p: joined(STAFF_ROLES.get(r, r) for r in p.roles),
                     width=150,
                     color=red,
                 ),
@@ -454,7 +455,7 @@ class StaffPage(WorkPage):
                 Column(self.tr("考场"), lambda n: n.room_name, width=170, color=short),
                 Column(self.tr("考生"), lambda n: n.candidates, width=50, align=RIGHT, color=short),
                 Column(
-                    self.tr("岗位"), lambda n: self.tr(STAFF_ROLES.get(n.duty, n.duty)), width=70, color=short
+                    self.tr("岗位"), lambda n: label(STAFF_ROLES.get(n.duty, n.duty)), width=70, color=short
                 ),
                 Column(self.tr("需要"), lambda n: n.needed, width=50, align=RIGHT, color=short),
                 Column(self.tr("已安排"), lambda n: n.have, width=56, align=RIGHT, color=short),
@@ -491,7 +492,7 @@ class StaffPage(WorkPage):
         self.assignments = TableView(
             [
                 Column(self.tr("考场"), lambda a: a.room_name or self.tr("（不分考场）"), width=170),
-                Column(self.tr("岗位"), lambda a: self.tr(a.duty_label), width=110),
+                Column(self.tr("岗位"), lambda a: label(a.duty_label), width=110),
                 Column(self.tr("姓名"), lambda a: a.name, width=90),
                 Column(self.tr("场次"), lambda a: a.session),
             ],
@@ -521,7 +522,7 @@ class StaffPage(WorkPage):
         self.changes = TableView(
             [
                 Column(self.tr("时间"), lambda c: beijing(c.at), width=130),
-                Column(self.tr("类别"), lambda c: self.tr(c.kind_label), width=72),
+                Column(self.tr("类别"), lambda c: label(c.kind_label), width=72),
                 Column(self.tr("调整"), lambda c: c.description, width=330),
                 Column(self.tr("理由"), lambda c: c.reason, width=200),
                 Column(self.tr("批准人"), lambda c: c.approved_by),
@@ -695,7 +696,7 @@ class StaffPage(WorkPage):
             lambda _p: staffing.unassign_staff(actor, a.id),
             title=self.tr("取消安排"),
             on_done=lambda _r: self.changed(
-                self.tr("已取消 %1 的%2安排。").replace("%1", a.name).replace("%2", self.tr(a.duty_label))
+                self.tr("已取消 %1 的%2安排。").replace("%1", a.name).replace("%2", label(a.duty_label))
             ),
             on_error=self.refused,
         )

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from jlexam.exchange.batch import BatchReport, verify_batch
 from jlexam.services import certificates, uploads
 from ui.context import AppContext
+from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.scores import WorkPage, documents_folder
 from ui.pages.sittings import TaskDialog, date_edit, offer_text
@@ -174,7 +175,7 @@ class UploadsPage(WorkPage):
                        width=130, color=batch_color),
                 Column(self.tr("剩余工作日"), lambda b: b.working_days_left if b.status == "exported" else None,
                        width=90, color=batch_color),
-                Column(self.tr("状态"), lambda b: self.tr(STATUS_TEXT.get(b.status, b.status)), width=110,
+                Column(self.tr("状态"), lambda b: label(STATUS_TEXT.get(b.status, b.status)), width=110,
                        color=batch_color),
                 Column(self.tr("回执编号"), lambda b: b.receipt_number, width=130),
                 Column(self.tr("提示"), lambda b: b.warning, color=batch_color),
