@@ -72,6 +72,7 @@ QPushButton:default, QPushButton[primary="true"] { background: %(PRIMARY)s; colo
 QPushButton:default:hover, QPushButton[primary="true"]:hover { background: %(PRIMARY_DARK)s; }
 QPushButton[primary="true"]:disabled { background: #9fb7dc; border-color: #9fb7dc; }
 QPushButton[danger="true"] { color: %(ERROR)s; border-color: #e5a29b; }
+QPushButton[danger="true"]:disabled { color: #c9a9a5; border-color: #e6dcdb; background: #f5f6f8; }
 QPushButton#HeaderButton { padding: 4px 10px; }
 
 QLineEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit {
