@@ -231,7 +231,8 @@ class CheckInPage(WorkPage):
         self.scan.setMaxLength(4096)
         self.scan.setMinimumHeight(52)
         self.scan.setStyleSheet("QLineEdit#ScanField { font-size: 16pt; border: 3px solid #1f5fbf; "
-                                "border-radius: 6px; padding: 4px 10px; }")
+                                "border-radius: 6px; padding: 4px 10px; }"
+                                "QLineEdit#ScanField:disabled { border-color: #c5ccd6; background: #f5f6f8; }")
         # a scanner types Latin characters: an active Chinese input method must not swallow them
         self.scan.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.scan.returnPressed.connect(self.scan_entered)
@@ -376,6 +377,9 @@ class CheckInPage(WorkPage):
         self.documents_button.setEnabled(loaded.tickets > 0)
         can_scan = self.can_record and self.ticketed and self.session_id is not None
         self.scan.setEnabled(can_scan)
+        if self.can_record:
+            self.scan.setPlaceholderText(self.tr("光标置于此处，用扫码枪扫描准考证上的二维码") if can_scan
+                                         else self.tr("当前不能扫码签到：见上方说明"))
         for w in (self.manual_button, self.absent_button, self.event_button):
             w.setEnabled(can_scan)
         self._session_changed()
@@ -391,7 +395,7 @@ class CheckInPage(WorkPage):
             self.event_room.clear()
             return
         self.load_session()
-        self.answer.idle(self.tr("等待扫描"))
+        self.answer.idle(self.tr("等待扫描") if self.scan.isEnabled() else self.tr("未开放签到"))
         if self.scan.isEnabled():
             self.scan.setFocus()
 
