@@ -228,6 +228,7 @@ def settle(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMark | st
     if not reason.strip():
         raise ValidationError("核定不一致的成绩须写明依据（如：复核原始答卷）。")
     s = uow.session
+    _scorable(s, _sitting_of(s, application_id))  # only while the sitting is being scored
     if s.scalar(select(Score).where(Score.application_id == application_id, Score.part == ep.value)):
         raise StateError("该成绩已锁定；如需修改请使用成绩更正。")
     text = mark_to_text(parse_score(mark))
@@ -333,8 +334,30 @@ def apply_score_change(
     return old_label
 
 
+# A locked score may be corrected while results are being judged or published; once they are final the
+# certificate carries them, and a mistake is put right through the certificate (correction or voiding).
+CHANGEABLE_STATES = SCORING_STATES | {SittingState.PUBLICISED}
+
+
+def _sitting_of(s: Session, application_id: int) -> Sitting:
+    app = s.get(Application, application_id)
+    sitting = s.get(Sitting, app.sitting_id) if app is not None else None
+    if sitting is None:
+        raise NotFound(f"没有编号为 {application_id} 的报名。")
+    return sitting
+
+
 @use_case("scores.change")
 def change_score(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMark | str, reason: str) -> None:
+    """A supervisor's correction of a locked score, with its reason; audited (002 §25)."""
+    sitting = _sitting_of(uow.session, application_id)
+    state = SittingState(sitting.state)
+    if state not in CHANGEABLE_STATES:
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{state.label}”：成绩已确定，不能再更正。"
+            "已发证书有误的，请在“证书”页办理证书更正或撤销（002 第三十条）。",
+            rule="002 §25",
+        )
     apply_score_change(uow, application_id, _part(part), mark, reason)
 
 

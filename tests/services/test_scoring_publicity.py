@@ -158,3 +158,26 @@ def test_public_list_and_answer_letter(db, team, scored, tmp_path):
     assert "维持原成绩" in "".join(
         p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(letter))
     )
+
+
+def test_a_locked_score_is_corrected_with_a_reason_until_results_are_final(db, team, scored):
+    _results(team, scored)
+    sup = team["supervisor"]
+    with pytest.raises(ValidationError, match="理由"):
+        scoring.change_score(sup, scored[1], "theory", "61", "")
+    with pytest.raises(PermissionDenied):
+        scoring.change_score(team["clerk1"], scored[1], "theory", "61", "复核答卷漏计 2 分")
+    scoring.change_score(sup, scored[1], "theory", "61", "复核答卷漏计 2 分")
+    from jlexam.services.audit import search_events
+    from jlexam.store.models import Application
+
+    with db.reading() as s:
+        assert s.get(Application, scored[1]).result == "passed"  # 61 in theory, 90 in practical
+    changes = [e for e in search_events(sup, "漏计") if e.action == "score.change"]
+    assert len(changes) == 1 and "59" in changes[0].summary and "61" in changes[0].summary
+    publicity.publish_results(sup, CODE, date(2026, 9, 30))
+    publicity.finalize_results(sup, CODE, date(2026, 10, 13))
+    with pytest.raises(StateError, match="成绩已确定"):
+        scoring.change_score(sup, scored[1], "theory", "70", "复核答卷漏计 9 分")
+    with pytest.raises(StateError):
+        scoring.settle(sup, scored[2], "theory", "60", "复核原始答卷")
