@@ -168,6 +168,23 @@ REGISTERED: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Labels", "审计日志"),
     QT_TRANSLATE_NOOP("Labels", "纸质"),
     QT_TRANSLATE_NOOP("Labels", "电子"),
+    # backup reasons and weekdays (ui.pages.settings.REASONS, WEEKDAYS)
+    QT_TRANSLATE_NOOP("Labels", "手动备份"),
+    QT_TRANSLATE_NOOP("Labels", "启动时"),
+    QT_TRANSLATE_NOOP("Labels", "退出时"),
+    QT_TRANSLATE_NOOP("Labels", "升级前"),
+    QT_TRANSLATE_NOOP("Labels", "导入名册前"),
+    QT_TRANSLATE_NOOP("Labels", "导入照片前"),
+    QT_TRANSLATE_NOOP("Labels", "登记考生前"),
+    QT_TRANSLATE_NOOP("Labels", "登记报名前"),
+    QT_TRANSLATE_NOOP("Labels", "发证前"),
+    QT_TRANSLATE_NOOP("Labels", "周一"),
+    QT_TRANSLATE_NOOP("Labels", "周二"),
+    QT_TRANSLATE_NOOP("Labels", "周三"),
+    QT_TRANSLATE_NOOP("Labels", "周四"),
+    QT_TRANSLATE_NOOP("Labels", "周五"),
+    QT_TRANSLATE_NOOP("Labels", "周六"),
+    QT_TRANSLATE_NOOP("Labels", "周日"),
 )
 SEPARATOR = QT_TRANSLATE_NOOP("Labels", "、")  # between the names of a list
 

@@ -2215,56 +2215,61 @@ Rooms: %7</translation>
 <context>
     <name>ChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="230"/>
+        <location filename="../../ui/pages/scores.py" line="232"/>
         <source>更正已锁定的成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct a locked score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="230"/>
+        <location filename="../../ui/pages/scores.py" line="232"/>
         <source>更正</source>
-        <translation type="unfinished">Correct</translation>
+        <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="243"/>
-        <source>写明更正的理由和依据</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/scores.py" line="237"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="245"/>
-        <source>考生 *</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="246"/>
-        <source>考核部分 *</source>
-        <translation type="unfinished"></translation>
+        <source>写明更正的理由和依据</source>
+        <translation>State the reason and basis for the correction</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="247"/>
-        <source>更正后成绩 *</source>
-        <translation type="unfinished"></translation>
+        <source>考生 *</source>
+        <translation>Candidate *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="248"/>
-        <source>理由 *</source>
-        <translation type="unfinished">Reason *</translation>
+        <source>考核部分 *</source>
+        <translation>Exam part *</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="249"/>
-        <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
-        <translation type="unfinished"></translation>
+        <source>更正后成绩 *</source>
+        <translation>Corrected score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="258"/>
+        <location filename="../../ui/pages/scores.py" line="250"/>
+        <source>理由 *</source>
+        <translation>Reason *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="251"/>
+        <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
+        <translation>Corrections are written to the audit log; a score corrected after publication must be publicised again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="260"/>
         <source>请选择考生。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a candidate.</translation>
     </message>
 </context>
 <context>
     <name>CheckInPage</name>
     <message>
         <location filename="../../ui/pages/checkin.py" line="190"/>
-        <location filename="../../ui/pages/checkin.py" line="531"/>
+        <location filename="../../ui/pages/checkin.py" line="535"/>
         <source>制发准考证</source>
         <translation>Issue tickets</translation>
     </message>
@@ -2290,8 +2295,8 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="207"/>
-        <location filename="../../ui/pages/checkin.py" line="274"/>
-        <location filename="../../ui/pages/checkin.py" line="493"/>
+        <location filename="../../ui/pages/checkin.py" line="275"/>
+        <location filename="../../ui/pages/checkin.py" line="497"/>
         <source>人工签到</source>
         <translation>Manual check-in</translation>
     </message>
@@ -2312,6 +2317,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/checkin.py" line="229"/>
+        <location filename="../../ui/pages/checkin.py" line="381"/>
         <source>光标置于此处，用扫码枪扫描准考证上的二维码</source>
         <translation>Click here, then scan the QR code on the admission ticket</translation>
     </message>
@@ -2321,257 +2327,267 @@ Rooms: %7</translation>
         <translation>Scan the ticket QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="240"/>
-        <location filename="../../ui/pages/checkin.py" line="394"/>
+        <location filename="../../ui/pages/checkin.py" line="241"/>
+        <location filename="../../ui/pages/checkin.py" line="398"/>
         <source>等待扫描</source>
         <translation>Waiting for a scan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="244"/>
+        <location filename="../../ui/pages/checkin.py" line="245"/>
         <source>您的角色只能查看签到情况</source>
         <translation>Your role can only view check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="251"/>
+        <location filename="../../ui/pages/checkin.py" line="252"/>
         <source>扫码枪故障、二维码无法识别或准考证遗失时，核验身份证件原件后人工签到。须写明理由，记入审计日志。</source>
         <translation>If the scanner fails, the QR code cannot be read or the ticket is lost, check the original ID document and check in manually. A reason is required and goes into the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="258"/>
-        <location filename="../../ui/pages/checkin.py" line="312"/>
+        <location filename="../../ui/pages/checkin.py" line="259"/>
+        <location filename="../../ui/pages/checkin.py" line="313"/>
         <source>准考证号</source>
         <translation>Ticket number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="259"/>
+        <location filename="../../ui/pages/checkin.py" line="260"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="261"/>
+        <location filename="../../ui/pages/checkin.py" line="262"/>
         <source>10 位准考证号或考生姓名</source>
         <translation>10-digit ticket number or candidate name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="263"/>
+        <location filename="../../ui/pages/checkin.py" line="264"/>
         <source>例如：准考证遗失，已核验身份证件原件</source>
         <translation>e.g. ticket lost; original ID document checked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="265"/>
+        <location filename="../../ui/pages/checkin.py" line="266"/>
         <source>按</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="266"/>
+        <location filename="../../ui/pages/checkin.py" line="267"/>
         <source>准考证号/姓名 *</source>
         <translation>Ticket / name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="267"/>
+        <location filename="../../ui/pages/checkin.py" line="268"/>
         <source>理由 *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="292"/>
-        <location filename="../../ui/pages/checkin.py" line="499"/>
-        <location filename="../../ui/pages/checkin.py" line="502"/>
+        <location filename="../../ui/pages/checkin.py" line="293"/>
+        <location filename="../../ui/pages/checkin.py" line="503"/>
+        <location filename="../../ui/pages/checkin.py" line="506"/>
         <source>登记缺考</source>
         <translation>Record absences</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="293"/>
+        <location filename="../../ui/pages/checkin.py" line="294"/>
         <source>停止入场后，把本场次未签到的考生按考场登记为缺考</source>
         <translation>Once entry has closed, record the candidates of this session who have not checked in as absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="304"/>
+        <location filename="../../ui/pages/checkin.py" line="305"/>
         <source>违纪须填写考生准考证号</source>
         <translation>Required for misconduct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="306"/>
+        <location filename="../../ui/pages/checkin.py" line="307"/>
         <source>经过和处理情况</source>
         <translation>What happened and how it was handled</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="309"/>
+        <location filename="../../ui/pages/checkin.py" line="310"/>
         <source>留空则为该考场的监考员</source>
         <translation>Leave empty for the room&apos;s invigilators</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="310"/>
+        <location filename="../../ui/pages/checkin.py" line="311"/>
         <source>考场 *</source>
         <translation>Room *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="311"/>
+        <location filename="../../ui/pages/checkin.py" line="312"/>
         <source>类型 *</source>
         <translation>Kind *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="313"/>
+        <location filename="../../ui/pages/checkin.py" line="314"/>
         <source>情况 *</source>
         <translation>Details *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="314"/>
+        <location filename="../../ui/pages/checkin.py" line="315"/>
         <source>签名监考员</source>
         <translation>Signed by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="316"/>
-        <location filename="../../ui/pages/checkin.py" line="524"/>
+        <location filename="../../ui/pages/checkin.py" line="317"/>
+        <location filename="../../ui/pages/checkin.py" line="528"/>
         <source>登记考场记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="325"/>
+        <location filename="../../ui/pages/checkin.py" line="326"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="326"/>
+        <location filename="../../ui/pages/checkin.py" line="327"/>
         <source>考场</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="327"/>
+        <location filename="../../ui/pages/checkin.py" line="328"/>
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="329"/>
+        <location filename="../../ui/pages/checkin.py" line="330"/>
         <source>考生</source>
         <translation>Cand.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="330"/>
+        <location filename="../../ui/pages/checkin.py" line="331"/>
         <source>情况</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="332"/>
+        <location filename="../../ui/pages/checkin.py" line="333"/>
         <source>本场次尚无考场记录。</source>
         <translation>No room records in this session yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="349"/>
+        <location filename="../../ui/pages/checkin.py" line="350"/>
         <source>读取准考证与签到</source>
         <translation>Read tickets and check-in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="355"/>
+        <location filename="../../ui/pages/checkin.py" line="356"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="357"/>
+        <location filename="../../ui/pages/checkin.py" line="358"/>
         <source>本批次尚未锁定考场编排：准考证按考场编排制发，须先由主考/质量督导锁定编排（002 第二十条）。</source>
         <translation>The seat plan of this sitting is not locked: tickets follow the seat plan, which the chief examiner / supervisor must lock first (002 §20).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="360"/>
+        <location filename="../../ui/pages/checkin.py" line="361"/>
         <source>考场编排已锁定，可以制发准考证。</source>
         <translation>The seat plan is locked; admission tickets can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="362"/>
+        <location filename="../../ui/pages/checkin.py" line="363"/>
         <source>已制发准考证 %1 张。考试当天在此扫码签到。</source>
         <translation>%1 admission tickets issued. Scan them here on the exam day.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="364"/>
+        <location filename="../../ui/pages/checkin.py" line="365"/>
         <source>本批次考试已结束（%1），签到记录只能查看。</source>
         <translation>The exam of this sitting is over (%1); check-in can only be viewed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="414"/>
+        <location filename="../../ui/pages/checkin.py" line="382"/>
+        <source>当前不能扫码签到：见上方说明</source>
+        <translation>Scanning is not open now: see the note above</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="398"/>
+        <source>未开放签到</source>
+        <translation>Check-in not open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/checkin.py" line="418"/>
         <source>应到 %1 人&#x3000;已签到 %2 人（其中人工 %3）&#x3000;缺考 %4 人&#x3000;未到 %5 人</source>
         <translation>Expected %1&#x3000;Checked in %2 (%3 manually)&#x3000;Absent %4&#x3000;Not yet %5</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="425"/>
+        <location filename="../../ui/pages/checkin.py" line="429"/>
         <source>开考 %1 分钟后停止入场；停止入场后点击“登记缺考”，未签到的考生按缺考登记。</source>
         <translation>Entry closes %1 minutes after the start; then click &quot;Record absences&quot; to record those not checked in as absent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="441"/>
+        <location filename="../../ui/pages/checkin.py" line="445"/>
         <source>准予入场</source>
         <translation>Admitted</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="441"/>
+        <location filename="../../ui/pages/checkin.py" line="445"/>
         <source>拒绝入场</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="441"/>
+        <location filename="../../ui/pages/checkin.py" line="445"/>
         <source>%1 号座位</source>
         <translation>Seat %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="448"/>
+        <location filename="../../ui/pages/checkin.py" line="452"/>
         <source>不能签到</source>
         <translation>Cannot check in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="464"/>
+        <location filename="../../ui/pages/checkin.py" line="468"/>
         <source>请输入准考证号或姓名。</source>
         <translation>Enter a ticket number or name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="467"/>
+        <location filename="../../ui/pages/checkin.py" line="471"/>
         <source>人工签到须写明理由（如“二维码无法识别”“准考证遗失，已核验身份证件”）。</source>
         <translation>A manual check-in needs a reason (e.g. &quot;QR code unreadable&quot;, &quot;ticket lost, ID document checked&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="499"/>
+        <location filename="../../ui/pages/checkin.py" line="503"/>
         <source>把本场次尚未签到的考生全部登记为缺考？</source>
         <translation>Record every candidate of this session not yet checked in as absent?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="503"/>
+        <location filename="../../ui/pages/checkin.py" line="507"/>
         <source>已登记缺考 %1 人。</source>
         <translation>%1 recorded as absent.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="517"/>
+        <location filename="../../ui/pages/checkin.py" line="521"/>
         <source>已登记%1，记入考场记录和审计日志。</source>
         <translation>Recorded: %1; written to the room record and the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="532"/>
+        <location filename="../../ui/pages/checkin.py" line="536"/>
         <source>已制发准考证 %1 张。可以打印准考证和考场文书。</source>
         <translation>%1 admission tickets issued. The tickets and room papers can be printed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="542"/>
+        <location filename="../../ui/pages/checkin.py" line="546"/>
         <source>生成准考证</source>
         <translation>Generate tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="542"/>
+        <location filename="../../ui/pages/checkin.py" line="546"/>
         <source>准考证</source>
         <translation>Admission tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="549"/>
+        <location filename="../../ui/pages/checkin.py" line="553"/>
         <source>选择保存考场文书的文件夹</source>
         <translation>Choose a folder for the room papers</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="556"/>
+        <location filename="../../ui/pages/checkin.py" line="560"/>
         <source>考场文书已保存到 %1：%2</source>
         <translation>Room papers saved to %1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="560"/>
+        <location filename="../../ui/pages/checkin.py" line="564"/>
         <source>签到表</source>
         <translation>Sign-in sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/checkin.py" line="563"/>
+        <location filename="../../ui/pages/checkin.py" line="567"/>
         <source>生成考场文书</source>
         <translation>Generate room papers</translation>
     </message>
@@ -3210,7 +3226,7 @@ Rooms: %7</translation>
     <message>
         <location filename="../../ui/login.py" line="181"/>
         <source>这是一个新的数据库，还没有任何用户。请为系统管理员设置用户名和密码；其他人员的账户由管理员登录后在“设置 → 用户与角色”中添加。</source>
-        <translation>This is a new database without any users. Set the administrator&apos;s user name and password; the administrator adds everyone else&apos;s accounts under &quot;Settings → Users &amp; roles&quot;.</translation>
+        <translation>This is a new database without any users. Set the administrator&apos;s user name and password; the administrator adds everyone else&apos;s accounts under &quot;Settings → Users and roles&quot;.</translation>
     </message>
     <message>
         <location filename="../../ui/login.py" line="183"/>
@@ -4181,7 +4197,7 @@ Rooms: %7</translation>
     <message>
         <location filename="../../ui/labels.py" line="124"/>
         <source>分数 0–100（最多一位小数），或“缺考”“违纪”</source>
-        <translation>Score 0–100 (one decimal at most), or &quot;absent&quot; / &quot;misconduct&quot;</translation>
+        <translation>Score 0–100 (max. one decimal), &quot;absent&quot; or &quot;misconduct&quot;</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="126"/>
@@ -4390,6 +4406,86 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="172"/>
+        <source>手动备份</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="173"/>
+        <source>启动时</source>
+        <translation>On start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="174"/>
+        <source>退出时</source>
+        <translation>On exit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="175"/>
+        <source>升级前</source>
+        <translation>Before upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="176"/>
+        <source>导入名册前</source>
+        <translation>Before roster import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="177"/>
+        <source>导入照片前</source>
+        <translation>Before photo import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="178"/>
+        <source>登记考生前</source>
+        <translation>Before candidate entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="179"/>
+        <source>登记报名前</source>
+        <translation>Before application entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="180"/>
+        <source>发证前</source>
+        <translation>Before certificate issue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="181"/>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="182"/>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="183"/>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="184"/>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="185"/>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="186"/>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="187"/>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="189"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -4577,59 +4673,64 @@ Rooms: %7</translation>
 <context>
     <name>MarkerDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="272"/>
+        <location filename="../../ui/pages/scores.py" line="274"/>
         <source>安排阅卷人</source>
-        <translation type="unfinished"></translation>
+        <translation>Assign marker</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="272"/>
+        <location filename="../../ui/pages/scores.py" line="274"/>
         <source>选配</source>
-        <translation type="unfinished"></translation>
+        <translation>Assign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="286"/>
-        <source>场次 *</source>
-        <translation type="unfinished">Session *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="287"/>
-        <source>考场 *</source>
-        <translation type="unfinished">Room *</translation>
+        <location filename="../../ui/pages/scores.py" line="280"/>
+        <source>%1（考生 %2 人）</source>
+        <translation>%1 (%2 candidates)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="288"/>
+        <source>场次 *</source>
+        <translation>Session *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="289"/>
+        <source>考场 *</source>
+        <translation>Room *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="290"/>
         <source>考评员 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Assessor *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="292"/>
+        <location filename="../../ui/pages/scores.py" line="294"/>
         <source>阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。</source>
-        <translation type="unfinished"></translation>
+        <translation>A marker must be an assessor in the staff register: employed, appointed for the exam day and for the candidates&apos; occupation and level (002 §25, §38). Register anyone missing on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="323"/>
+        <location filename="../../ui/pages/scores.py" line="325"/>
         <source>本场次全部考场</source>
-        <translation type="unfinished"></translation>
+        <translation>All rooms of the session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="347"/>
+        <location filename="../../ui/pages/scores.py" line="349"/>
         <source>（不符合条件）</source>
-        <translation type="unfinished"></translation>
+        <translation> (not qualified)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="355"/>
+        <location filename="../../ui/pages/scores.py" line="357"/>
         <source>名册中还没有考评员：请先在“考务人员”页登记考评员。</source>
-        <translation type="unfinished"></translation>
+        <translation>No assessors in the register yet: register them on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="362"/>
+        <location filename="../../ui/pages/scores.py" line="364"/>
         <source>符合条件。</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualified.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="381"/>
+        <location filename="../../ui/pages/scores.py" line="383"/>
         <source>请选择场次和考评员。</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a session and an assessor.</translation>
     </message>
 </context>
 <context>
@@ -6285,375 +6386,391 @@ Rooms: %7</translation>
 <context>
     <name>ScoresPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="403"/>
+        <location filename="../../ui/pages/scores.py" line="405"/>
         <source>第 1 轮（第一人）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="404"/>
-        <source>第 2 轮（第二人）</source>
-        <translation type="unfinished"></translation>
+        <translation>Round 1 (first clerk)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="406"/>
+        <source>第 2 轮（第二人）</source>
+        <translation>Round 2 (second clerk)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="408"/>
         <source>考核部分</source>
-        <translation type="unfinished"></translation>
+        <translation>Exam part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="425"/>
+        <location filename="../../ui/pages/scores.py" line="427"/>
         <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="430"/>
-        <source>阅卷人（002 第二十五条）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="431"/>
-        <source>安排阅卷人…</source>
-        <translation type="unfinished"></translation>
+        <translation>You can view this page; the exam office enters scores, the chief examiner / supervisor settles and locks them.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="432"/>
-        <source>从合格的考评员中为场次或考场选配阅卷人</source>
-        <translation type="unfinished"></translation>
+        <source>阅卷人（002 第二十五条）</source>
+        <translation>Markers (002 §25)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="433"/>
-        <location filename="../../ui/pages/scores.py" line="933"/>
-        <location filename="../../ui/pages/scores.py" line="938"/>
-        <location filename="../../ui/pages/scores.py" line="949"/>
-        <source>取消选配</source>
-        <translation type="unfinished"></translation>
+        <source>安排阅卷人…</source>
+        <translation>Assign marker…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="434"/>
-        <source>名单</source>
-        <translation type="unfinished"></translation>
+        <source>从合格的考评员中为场次或考场选配阅卷人</source>
+        <translation>Assign a qualified assessor to mark a session or room</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="435"/>
+        <location filename="../../ui/pages/scores.py" line="942"/>
+        <location filename="../../ui/pages/scores.py" line="947"/>
+        <location filename="../../ui/pages/scores.py" line="958"/>
+        <source>取消选配</source>
+        <translation>Unassign</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="436"/>
-        <source>显示或隐藏阅卷人名单（选中一行可取消选配）</source>
-        <translation type="unfinished"></translation>
+        <source>名单</source>
+        <translation>List</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="438"/>
-        <source>写出评分记录表…</source>
-        <translation type="unfinished"></translation>
+        <source>显示或隐藏阅卷人名单（选中一行可取消选配）</source>
+        <translation>Show or hide the markers (select a row to unassign)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="440"/>
+        <source>写出评分记录表…</source>
+        <translation>Write score sheets…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="442"/>
         <source>按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="454"/>
-        <source>场次</source>
-        <translation type="unfinished">Session</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="455"/>
-        <source>考场</source>
-        <translation type="unfinished">Room</translation>
+        <translation>Write an Excel entry sheet and a printable PDF score sheet (with the markers&apos; signature lines) for each session and room</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="456"/>
-        <source>阅卷人</source>
-        <translation type="unfinished"></translation>
+        <source>场次</source>
+        <translation>Session</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="457"/>
-        <source>考评员证号</source>
-        <translation type="unfinished"></translation>
+        <source>考场</source>
+        <translation>Room</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="458"/>
-        <source>选配人</source>
-        <translation type="unfinished"></translation>
+        <source>阅卷人</source>
+        <translation>Marker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="459"/>
+        <source>考评员证号</source>
+        <translation>Assessor cert. no.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="460"/>
+        <source>选配人</source>
+        <translation>Assigned by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="462"/>
         <source>本部分尚未选配阅卷人。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="471"/>
-        <source>录入成绩</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="472"/>
-        <source>导出录入表…</source>
-        <translation type="unfinished"></translation>
+        <translation>No markers assigned for this part.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="473"/>
-        <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
-        <translation type="unfinished"></translation>
+        <source>录入成绩</source>
+        <translation>Enter scores</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="474"/>
+        <source>导出录入表…</source>
+        <translation>Export sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="475"/>
+        <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
+        <translation>Export this round&apos;s Excel entry sheet; import it once filled in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="476"/>
         <source>导入录入表…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="485"/>
-        <location filename="../../ui/pages/scores.py" line="522"/>
-        <source>报名号</source>
-        <translation type="unfinished">Application</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="485"/>
-        <location filename="../../ui/pages/scores.py" line="523"/>
-        <source>姓名</source>
-        <translation type="unfinished">Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="485"/>
-        <source>证件号码</source>
-        <translation type="unfinished">ID number</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="485"/>
-        <source>等级</source>
-        <translation type="unfinished">Level</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="485"/>
-        <source>成绩</source>
-        <translation type="unfinished">Scores</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="503"/>
-        <source>保存本轮录入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="504"/>
-        <source>只保存填写了成绩的行；空白的行留待以后录入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="512"/>
-        <source>核对、核定与锁定</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="517"/>
-        <source>两轮录入不一致的成绩：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+        <location filename="../../ui/pages/scores.py" line="487"/>
         <location filename="../../ui/pages/scores.py" line="524"/>
-        <source>第 1 轮</source>
-        <translation type="unfinished"></translation>
+        <source>报名号</source>
+        <translation>Appl.</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/scores.py" line="487"/>
         <location filename="../../ui/pages/scores.py" line="525"/>
-        <source>第 2 轮</source>
-        <translation type="unfinished"></translation>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="487"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="487"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="487"/>
+        <source>成绩</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="505"/>
+        <source>保存本轮录入</source>
+        <translation>Save this round</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="506"/>
+        <source>只保存填写了成绩的行；空白的行留待以后录入</source>
+        <translation>Only rows with a score are saved; blank rows can be entered later</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="514"/>
+        <source>核对、核定与锁定</source>
+        <translation>Reconcile, settle and lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="519"/>
+        <source>两轮录入不一致的成绩：</source>
+        <translation>Scores that differ between the two rounds:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="526"/>
+        <source>第 1 轮</source>
+        <translation>Round 1</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="527"/>
+        <source>第 2 轮</source>
+        <translation>Round 2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="529"/>
         <source>没有不一致的成绩。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="534"/>
-        <source>核定…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="535"/>
-        <source>复核原始答卷后核定不一致的成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>No differences.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="536"/>
-        <source>锁定本部分成绩</source>
-        <translation type="unfinished"></translation>
+        <source>核定…</source>
+        <translation>Settle…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="537"/>
-        <source>更正成绩…</source>
-        <translation type="unfinished"></translation>
+        <source>复核原始答卷后核定不一致的成绩</source>
+        <translation>Settle a differing score after checking the original paper</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="538"/>
-        <location filename="../../ui/pages/scores.py" line="869"/>
-        <location filename="../../ui/pages/scores.py" line="892"/>
-        <source>判定成绩结果</source>
-        <translation type="unfinished"></translation>
+        <source>锁定本部分成绩</source>
+        <translation>Lock this part</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="539"/>
+        <source>更正成绩…</source>
+        <translation>Correct score…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="540"/>
+        <location filename="../../ui/pages/scores.py" line="878"/>
+        <location filename="../../ui/pages/scores.py" line="901"/>
+        <source>判定成绩结果</source>
+        <translation>Decide results</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="542"/>
         <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>Decide pass or fail for every candidate by each standard&apos;s pass mark; every part must be locked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="571"/>
+        <location filename="../../ui/pages/scores.py" line="573"/>
         <source>读取成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>Load scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="577"/>
+        <location filename="../../ui/pages/scores.py" line="579"/>
         <source>尚无认定批次。</source>
-        <translation type="unfinished">No sittings yet.</translation>
+        <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="590"/>
+        <location filename="../../ui/pages/scores.py" line="592"/>
         <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
-        <translation type="unfinished"></translation>
+        <translation> Scores are locked and decided; to change one, the chief examiner uses &quot;Correct score&quot; with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="600"/>
+        <location filename="../../ui/pages/scores.py" line="602"/>
         <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, round %2. Only the scores you entered in this round are shown; another clerk enters the other round independently, and neither sees the other&apos;s (002 §25). %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="623"/>
+        <location filename="../../ui/pages/scores.py" line="625"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 agree, %3 differ, %4 missing in round 1, %5 missing in round 2; %6 locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="633"/>
+        <location filename="../../ui/pages/scores.py" line="635"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
-        <translation type="unfinished"></translation>
+        <translation>
+Settle the differences after checking the original papers and enter the missing scores; then the part can be locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="640"/>
+        <location filename="../../ui/pages/scores.py" line="642"/>
         <source>名单（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>List (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="652"/>
+        <location filename="../../ui/pages/scores.py" line="646"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="655"/>
         <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Before this part is locked, markers must be assigned from qualified assessors (002 §25). No marker yet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="657"/>
+        <location filename="../../ui/pages/scores.py" line="660"/>
         <source>未另选阅卷人的考场由考场考评员现场评分：</source>
-        <translation type="unfinished"></translation>
+        <translation>Rooms without an assigned marker are marked on the spot by their assessors: </translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="668"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="672"/>
         <source>各考场均已选配阅卷人：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Every room has a marker: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="695"/>
+        <location filename="../../ui/pages/scores.py" line="699"/>
         <source>已填 %1 / 共 %2 人</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 of %2 filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="731"/>
+        <location filename="../../ui/pages/scores.py" line="735"/>
         <source>还没有填写任何成绩。</source>
-        <translation type="unfinished"></translation>
+        <translation>No scores filled in yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="738"/>
+        <location filename="../../ui/pages/scores.py" line="742"/>
         <source>保存成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>Save scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="740"/>
+        <location filename="../../ui/pages/scores.py" line="744"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="757"/>
-        <location filename="../../ui/pages/scores.py" line="779"/>
-        <source>导出成绩录入表</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved %3 scores (%2, round %1).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="759"/>
-        <location filename="../../ui/pages/scores.py" line="789"/>
+        <source>%1-%2-第%3轮录入表.xlsx</source>
+        <translation>%1-%2-round-%3-entry-sheet.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="766"/>
+        <location filename="../../ui/pages/scores.py" line="788"/>
+        <source>导出成绩录入表</source>
+        <translation>Export entry sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="768"/>
+        <location filename="../../ui/pages/scores.py" line="798"/>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation type="unfinished">Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="780"/>
-        <source>录入表已保存到 %1。</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="789"/>
-        <location filename="../../ui/pages/scores.py" line="804"/>
+        <source>录入表已保存到 %1。</source>
+        <translation>Entry sheet saved to %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="798"/>
+        <location filename="../../ui/pages/scores.py" line="813"/>
         <source>导入成绩录入表</source>
-        <translation type="unfinished"></translation>
+        <translation>Import entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="806"/>
+        <location filename="../../ui/pages/scores.py" line="815"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
-        <translation type="unfinished"></translation>
+        <translation>Entered %3 round %2 scores from %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="836"/>
+        <location filename="../../ui/pages/scores.py" line="845"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Settled and locked the score of %1; the basis is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="847"/>
+        <location filename="../../ui/pages/scores.py" line="856"/>
         <source>锁定成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>Lock scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="849"/>
+        <location filename="../../ui/pages/scores.py" line="858"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/scores.py" line="861"/>
-        <source>成绩已更正，更正记录已记入审计日志。</source>
-        <translation type="unfinished"></translation>
+        <translation>Locked %2 scores (%1). Once locked, only the chief examiner can correct them, with a reason.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="870"/>
+        <source>成绩已更正，更正记录已记入审计日志。</source>
+        <translation>Score corrected; the correction is in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="879"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
-        <translation type="unfinished"></translation>
+        <translation>Decide pass or fail for every candidate from the locked scores; the sitting becomes &quot;Marked&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="871"/>
+        <location filename="../../ui/pages/scores.py" line="880"/>
         <source>判定</source>
-        <translation type="unfinished"></translation>
+        <translation>Decide</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="882"/>
+        <location filename="../../ui/pages/scores.py" line="891"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
-        <translation type="unfinished"></translation>
+        <translation>Results decided: %1 passed, %2 failed, %3 absent. The results can now be publicised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="905"/>
+        <location filename="../../ui/pages/scores.py" line="914"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
-        <translation type="unfinished"></translation>
+        <translation>Assigned %1 as marker for %2 %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="934"/>
+        <location filename="../../ui/pages/scores.py" line="943"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
-        <translation type="unfinished"></translation>
+        <translation>Unassign %1 as marker for %2 %3?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="950"/>
+        <location filename="../../ui/pages/scores.py" line="959"/>
         <source>已取消 %1 的阅卷安排。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is no longer a marker.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="960"/>
+        <location filename="../../ui/pages/scores.py" line="969"/>
         <source>选择保存评分记录表的文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a folder for the score sheets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="975"/>
+        <location filename="../../ui/pages/scores.py" line="984"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
-        <translation type="unfinished"></translation>
+        <translation>Wrote %2 entry and score sheets (%1, round %3, %4 candidates) to %5.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="986"/>
+        <location filename="../../ui/pages/scores.py" line="995"/>
         <source>写出评分记录表</source>
-        <translation type="unfinished"></translation>
+        <translation>Write score sheets</translation>
     </message>
 </context>
 <context>
@@ -6745,691 +6862,692 @@ Rooms: %7</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="274"/>
+        <location filename="../../ui/pages/settings.py" line="275"/>
         <source>数据库与备份</source>
-        <translation>Database &amp; backups</translation>
+        <translation>Database and backups</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="275"/>
+        <location filename="../../ui/pages/settings.py" line="276"/>
         <source>密钥</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="277"/>
+        <location filename="../../ui/pages/settings.py" line="278"/>
         <source>节假日</source>
         <translation>Holidays</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="278"/>
+        <location filename="../../ui/pages/settings.py" line="279"/>
         <source>打印机校准</source>
         <translation>Printer calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="279"/>
+        <location filename="../../ui/pages/settings.py" line="280"/>
         <source>语言与密码</source>
-        <translation>Language &amp; password</translation>
+        <translation>Language and password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="281"/>
-        <location filename="../../ui/pages/settings.py" line="910"/>
-        <location filename="../../ui/pages/settings.py" line="962"/>
+        <location filename="../../ui/pages/settings.py" line="282"/>
+        <location filename="../../ui/pages/settings.py" line="911"/>
+        <location filename="../../ui/pages/settings.py" line="967"/>
         <source>用户与角色</source>
-        <translation>Users &amp; roles</translation>
+        <translation>Users and roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="289"/>
+        <location filename="../../ui/pages/settings.py" line="290"/>
         <source>数据库位置</source>
         <translation>Database location</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="295"/>
+        <location filename="../../ui/pages/settings.py" line="296"/>
         <source>本机 SQLite 数据库文件</source>
         <translation>Local SQLite database file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="297"/>
+        <location filename="../../ui/pages/settings.py" line="298"/>
         <source>PostgreSQL 数据库服务器（多台电脑共用）</source>
         <translation>PostgreSQL database server (shared by several PCs)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="299"/>
+        <location filename="../../ui/pages/settings.py" line="300"/>
         <source>当前数据库</source>
         <translation>Current database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="300"/>
+        <location filename="../../ui/pages/settings.py" line="301"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="302"/>
+        <location filename="../../ui/pages/settings.py" line="303"/>
         <source>更换数据库…</source>
         <translation>Change database…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="303"/>
+        <location filename="../../ui/pages/settings.py" line="304"/>
         <source>选择另一个 SQLite 文件，或填写 PostgreSQL 服务器地址；下次启动时生效</source>
         <translation>Choose another SQLite file or enter a PostgreSQL server address; takes effect at the next start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="310"/>
+        <location filename="../../ui/pages/settings.py" line="311"/>
         <source>多台电脑共用时，请使用 PostgreSQL 服务器，地址形如 postgresql://用户名:密码@服务器:5432/jlexam。更换后需要重新启动程序。</source>
         <translation>For several PCs, use a PostgreSQL server, address like postgresql://user:password@server:5432/jlexam. Restart the program after changing.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="321"/>
+        <location filename="../../ui/pages/settings.py" line="322"/>
         <source>备份</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="322"/>
+        <location filename="../../ui/pages/settings.py" line="323"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="323"/>
+        <location filename="../../ui/pages/settings.py" line="324"/>
         <source>从所选备份恢复…</source>
         <translation>Restore from selected backup…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="329"/>
+        <location filename="../../ui/pages/settings.py" line="330"/>
         <source>程序在启动、退出以及每次批量或不可撤销的操作之前自动备份；保留最近 20 份，以及最近 30 天每天最新的一份。</source>
         <translation>The database is backed up automatically at start, at exit and before every bulk or irreversible operation; the newest 20 are kept, plus the newest of each day for 30 days.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="336"/>
+        <location filename="../../ui/pages/settings.py" line="337"/>
         <source>备份时间</source>
         <translation>Backup time</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="337"/>
+        <location filename="../../ui/pages/settings.py" line="338"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="339"/>
+        <location filename="../../ui/pages/settings.py" line="340"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="345"/>
+        <location filename="../../ui/pages/settings.py" line="346"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="347"/>
+        <location filename="../../ui/pages/settings.py" line="348"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="354"/>
+        <location filename="../../ui/pages/settings.py" line="355"/>
         <source>PostgreSQL 数据库由服务器管理员用 pg_dump 备份；这里没有本机备份。</source>
         <translation>A PostgreSQL database is backed up by the server administrator with pg_dump; there are no local backups here.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="366"/>
-        <location filename="../../ui/pages/settings.py" line="394"/>
+        <location filename="../../ui/pages/settings.py" line="367"/>
+        <location filename="../../ui/pages/settings.py" line="395"/>
         <source>更换数据库</source>
         <translation>Change database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="367"/>
+        <location filename="../../ui/pages/settings.py" line="368"/>
         <source>新的数据库在哪里？</source>
         <translation>Where is the new database?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="368"/>
-        <location filename="../../ui/pages/settings.py" line="374"/>
+        <location filename="../../ui/pages/settings.py" line="369"/>
+        <location filename="../../ui/pages/settings.py" line="375"/>
         <source>本机文件（SQLite）</source>
         <translation>Local file (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="368"/>
+        <location filename="../../ui/pages/settings.py" line="369"/>
         <source>数据库服务器（PostgreSQL）</source>
         <translation>Database server (PostgreSQL)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="377"/>
+        <location filename="../../ui/pages/settings.py" line="378"/>
         <source>选择数据库文件</source>
         <translation>Choose database file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="379"/>
+        <location filename="../../ui/pages/settings.py" line="380"/>
         <source>jlexam 数据库 (*.sqlite)</source>
         <translation>jlexam database (*.sqlite)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="385"/>
+        <location filename="../../ui/pages/settings.py" line="386"/>
         <source>数据库服务器</source>
         <translation>Database server</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="386"/>
+        <location filename="../../ui/pages/settings.py" line="387"/>
         <source>PostgreSQL 地址：</source>
         <translation>PostgreSQL address:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="394"/>
+        <location filename="../../ui/pages/settings.py" line="395"/>
         <source>下次启动时将使用：%1</source>
         <translation>Will be used at the next start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="417"/>
+        <location filename="../../ui/pages/settings.py" line="418"/>
         <source>备份数据库</source>
         <translation>Back up database</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="418"/>
+        <location filename="../../ui/pages/settings.py" line="419"/>
         <source>正在备份数据库……</source>
         <translation>Backing up the database…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="422"/>
+        <location filename="../../ui/pages/settings.py" line="423"/>
         <source>已备份到 %1</source>
         <translation>Backed up to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="429"/>
-        <location filename="../../ui/pages/settings.py" line="433"/>
+        <location filename="../../ui/pages/settings.py" line="430"/>
+        <location filename="../../ui/pages/settings.py" line="434"/>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="429"/>
+        <location filename="../../ui/pages/settings.py" line="430"/>
         <source>请先在列表中选择一份备份。</source>
         <translation>Select a backup in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="435"/>
+        <location filename="../../ui/pages/settings.py" line="436"/>
         <source>将用 %1 的备份替换当前数据库。备份之后所做的全部更改都会丢失（当前文件会另存一份）。恢复后需要重新登录。</source>
         <translation>The current database will be replaced by the backup of %1. Every change made after that backup will be lost (the current file is kept aside). You will have to log in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="438"/>
+        <location filename="../../ui/pages/settings.py" line="439"/>
         <source>恢复</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="449"/>
+        <location filename="../../ui/pages/settings.py" line="450"/>
         <source>密钥环</source>
         <translation>Keyring</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="450"/>
+        <location filename="../../ui/pages/settings.py" line="451"/>
         <source>正在检查……</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="455"/>
+        <location filename="../../ui/pages/settings.py" line="456"/>
         <source>考生证件号码等个人信息加密保存，数据密钥保存在本机密钥环中；准考证和证书上的二维码用签名密钥签名。重装电脑前请导出密钥恢复文件并妥善保管，否则加密的个人信息将无法读取。</source>
         <translation>Personal data such as ID numbers is stored encrypted; the data key is kept in this PC&apos;s keyring, and the QR codes on tickets and certificates are signed with the signing key. Export a key recovery file and keep it safe before reinstalling the PC, or the encrypted personal data cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="462"/>
+        <location filename="../../ui/pages/settings.py" line="463"/>
         <source>导出签名公钥…</source>
         <translation>Export signing public key…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="463"/>
+        <location filename="../../ui/pages/settings.py" line="464"/>
         <source>导出密钥恢复文件…</source>
         <translation>Export key recovery file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="464"/>
+        <location filename="../../ui/pages/settings.py" line="465"/>
         <source>导入密钥恢复文件…</source>
         <translation>Import key recovery file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="486"/>
-        <location filename="../../ui/pages/settings.py" line="494"/>
-        <location filename="../../ui/pages/settings.py" line="497"/>
+        <location filename="../../ui/pages/settings.py" line="487"/>
+        <location filename="../../ui/pages/settings.py" line="495"/>
+        <location filename="../../ui/pages/settings.py" line="498"/>
         <source>导出签名公钥</source>
         <translation>Export signing public key</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="486"/>
+        <location filename="../../ui/pages/settings.py" line="487"/>
         <source>PEM 文件 (*.pem)</source>
         <translation>PEM files (*.pem)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="498"/>
+        <location filename="../../ui/pages/settings.py" line="499"/>
         <source>已导出公钥（密钥编号 %1）到 %2。</source>
         <translation>Public key (key id %1) exported to %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="504"/>
-        <location filename="../../ui/pages/settings.py" line="523"/>
-        <location filename="../../ui/pages/settings.py" line="526"/>
+        <location filename="../../ui/pages/settings.py" line="505"/>
+        <location filename="../../ui/pages/settings.py" line="524"/>
+        <location filename="../../ui/pages/settings.py" line="527"/>
         <source>导出密钥恢复文件</source>
         <translation>Export key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="506"/>
+        <location filename="../../ui/pages/settings.py" line="507"/>
         <source>请设定保护恢复文件的口令（至少 8 个字符）。没有这个口令，恢复文件无法使用；请把口令和文件分开保管。</source>
         <translation>Set a passphrase to protect the recovery file (at least 8 characters). Without it the file is useless; keep the passphrase and the file apart.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="515"/>
+        <location filename="../../ui/pages/settings.py" line="516"/>
         <source>保存密钥恢复文件</source>
         <translation>Save key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="515"/>
+        <location filename="../../ui/pages/settings.py" line="516"/>
         <source>密钥恢复文件 (*.recovery)</source>
         <translation>Key recovery files (*.recovery)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="526"/>
+        <location filename="../../ui/pages/settings.py" line="527"/>
         <source>已保存到 %1。</source>
         <translation>Saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="532"/>
+        <location filename="../../ui/pages/settings.py" line="533"/>
         <source>选择密钥恢复文件</source>
         <translation>Choose key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="532"/>
+        <location filename="../../ui/pages/settings.py" line="533"/>
         <source>密钥恢复文件 (*.recovery);;所有文件 (*)</source>
         <translation>Key recovery files (*.recovery);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="537"/>
+        <location filename="../../ui/pages/settings.py" line="538"/>
         <source>导入密钥恢复文件</source>
         <translation>Import key recovery file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="537"/>
+        <location filename="../../ui/pages/settings.py" line="538"/>
         <source>请输入导出时设定的口令。</source>
         <translation>Enter the passphrase set at export.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="549"/>
+        <location filename="../../ui/pages/settings.py" line="550"/>
         <source>覆盖现有密钥</source>
         <translation>Overwrite current keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="550"/>
+        <location filename="../../ui/pages/settings.py" line="551"/>
         <source>覆盖后，用现有密钥加密的数据将无法读取。确定要覆盖吗？</source>
         <translation>After overwriting, data encrypted with the current keys can no longer be read. Overwrite?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="551"/>
+        <location filename="../../ui/pages/settings.py" line="552"/>
         <source>覆盖</source>
         <translation>Overwrite</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="557"/>
-        <location filename="../../ui/pages/settings.py" line="567"/>
-        <location filename="../../ui/pages/settings.py" line="571"/>
+        <location filename="../../ui/pages/settings.py" line="558"/>
+        <location filename="../../ui/pages/settings.py" line="568"/>
+        <location filename="../../ui/pages/settings.py" line="572"/>
         <source>导入密钥</source>
         <translation>Import keys</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="571"/>
+        <location filename="../../ui/pages/settings.py" line="572"/>
         <source>密钥已导入。</source>
         <translation>Keys imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="578"/>
+        <location filename="../../ui/pages/settings.py" line="579"/>
         <source>节假日调整</source>
         <translation>Holiday changes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="587"/>
-        <location filename="../../ui/pages/settings.py" line="613"/>
+        <location filename="../../ui/pages/settings.py" line="588"/>
+        <location filename="../../ui/pages/settings.py" line="614"/>
         <source>休息日</source>
         <translation>Day off</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="588"/>
+        <location filename="../../ui/pages/settings.py" line="589"/>
         <source>工作日（调休上班）</source>
         <translation>Working day (adjusted)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="590"/>
+        <location filename="../../ui/pages/settings.py" line="591"/>
         <source>说明，例如：国务院办公厅通知 国办发明电〔2025〕7号</source>
         <translation>Note, e.g. General Office of the State Council notice 国办发明电〔2025〕7号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="591"/>
+        <location filename="../../ui/pages/settings.py" line="592"/>
         <source>添加调整</source>
         <translation>Add change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="592"/>
+        <location filename="../../ui/pages/settings.py" line="593"/>
         <source>删除所选</source>
         <translation>Delete selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="593"/>
+        <location filename="../../ui/pages/settings.py" line="594"/>
         <source>录入全年安排…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter year schedule…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="595"/>
+        <location filename="../../ui/pages/settings.py" line="596"/>
         <source>国务院公布新一年的节假日安排后，在这里录入全年的放假和调休上班日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Once the State Council publishes a year&apos;s holiday schedule, enter its days off and adjusted working days here</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="599"/>
-        <location filename="../../ui/pages/settings.py" line="609"/>
+        <location filename="../../ui/pages/settings.py" line="600"/>
+        <location filename="../../ui/pages/settings.py" line="610"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="610"/>
+        <location filename="../../ui/pages/settings.py" line="611"/>
         <source>星期</source>
         <translation>Weekday</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="612"/>
+        <location filename="../../ui/pages/settings.py" line="613"/>
         <source>调整为</source>
         <translation>Changed to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="613"/>
+        <location filename="../../ui/pages/settings.py" line="614"/>
         <source>工作日</source>
         <translation>Working day</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="616"/>
+        <location filename="../../ui/pages/settings.py" line="617"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="618"/>
+        <location filename="../../ui/pages/settings.py" line="619"/>
         <source>没有调整。工作日按随程序附带的国务院节假日安排计算。</source>
         <translation>No changes. Working days follow the State Council holiday schedule shipped with the program.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="645"/>
         <location filename="../../ui/pages/settings.py" line="646"/>
+        <location filename="../../ui/pages/settings.py" line="647"/>
         <source>无</source>
-        <translation type="unfinished">None</translation>
+        <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="651"/>
+        <location filename="../../ui/pages/settings.py" line="652"/>
         <source>随程序附带的国务院节假日安排：%1 年；管理员录入的年份：%2。调整优先于附带的安排，用于计算公示期、上报期限等工作日。</source>
-        <translation type="unfinished"></translation>
+        <translation>State Council holiday schedules shipped with the program: %1; years entered by an administrator: %2. Changes take precedence over the shipped schedules; working days count the publicity period, upload deadlines and more.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="658"/>
+        <location filename="../../ui/pages/settings.py" line="659"/>
         <source>
 %1 年的安排尚未录入：国务院公布后请点“录入全年安排…”；未录入前该年的期限按周一至周五暂定计算。</source>
-        <translation type="unfinished"></translation>
+        <translation>
+The %1 schedule is not entered yet: once the State Council publishes it, click &quot;Enter year schedule…&quot;; until then, that year&apos;s deadlines count Monday to Friday provisionally.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="680"/>
+        <location filename="../../ui/pages/settings.py" line="681"/>
         <source>保存节假日调整</source>
         <translation>Save holiday change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="691"/>
-        <location filename="../../ui/pages/settings.py" line="701"/>
+        <location filename="../../ui/pages/settings.py" line="692"/>
+        <location filename="../../ui/pages/settings.py" line="702"/>
         <source>删除调整</source>
         <translation>Delete change</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="691"/>
+        <location filename="../../ui/pages/settings.py" line="692"/>
         <source>删除 %1 的调整？</source>
         <translation>Delete the change on %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="691"/>
-        <location filename="../../ui/pages/settings.py" line="813"/>
+        <location filename="../../ui/pages/settings.py" line="692"/>
+        <location filename="../../ui/pages/settings.py" line="814"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="706"/>
+        <location filename="../../ui/pages/settings.py" line="707"/>
         <source>打印机校准偏移</source>
         <translation>Printer calibration offsets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="710"/>
+        <location filename="../../ui/pages/settings.py" line="711"/>
         <source>在空白证书等预印纸张上套打时，每台打印机的进纸位置略有不同。先打印校准页，量出红色十字到纸边的实际距离，与 20 毫米的差值就是偏移：向右、向下为正，范围 ±20 毫米。</source>
         <translation>When printing on pre-printed forms such as blank certificates, every printer feeds paper slightly differently. Print the calibration page, measure the distance from the red crosses to the paper edge; the difference from 20 mm is the offset: right and down are positive, within ±20 mm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="721"/>
+        <location filename="../../ui/pages/settings.py" line="722"/>
         <source>选择或输入打印机名称</source>
         <translation>Choose or type a printer name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="730"/>
+        <location filename="../../ui/pages/settings.py" line="731"/>
         <source> 毫米</source>
         <translation> mm</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="734"/>
-        <location filename="../../ui/pages/settings.py" line="751"/>
+        <location filename="../../ui/pages/settings.py" line="735"/>
+        <location filename="../../ui/pages/settings.py" line="752"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="735"/>
+        <location filename="../../ui/pages/settings.py" line="736"/>
         <source>水平偏移（X，向右为正）</source>
         <translation>Horizontal offset (X, right is positive)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="736"/>
+        <location filename="../../ui/pages/settings.py" line="737"/>
         <source>垂直偏移（Y，向下为正）</source>
         <translation>Vertical offset (Y, down is positive)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="739"/>
-        <location filename="../../ui/pages/settings.py" line="800"/>
+        <location filename="../../ui/pages/settings.py" line="740"/>
+        <location filename="../../ui/pages/settings.py" line="801"/>
         <source>保存偏移</source>
         <translation>Save offset</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="740"/>
+        <location filename="../../ui/pages/settings.py" line="741"/>
         <source>删除所选校准</source>
         <translation>Delete selected calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="741"/>
+        <location filename="../../ui/pages/settings.py" line="742"/>
         <source>打印校准页…</source>
         <translation>Print calibration page…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="753"/>
+        <location filename="../../ui/pages/settings.py" line="754"/>
         <source>水平偏移（毫米）</source>
         <translation>Horizontal offset (mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="755"/>
+        <location filename="../../ui/pages/settings.py" line="756"/>
         <source>垂直偏移（毫米）</source>
         <translation>Vertical offset (mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="757"/>
+        <location filename="../../ui/pages/settings.py" line="758"/>
         <source>还没有校准过的打印机。未校准的打印机按零偏移打印。</source>
         <translation>No calibrated printers yet. Printers without calibration print without offset.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="811"/>
-        <location filename="../../ui/pages/settings.py" line="820"/>
+        <location filename="../../ui/pages/settings.py" line="812"/>
+        <location filename="../../ui/pages/settings.py" line="821"/>
         <source>删除校准</source>
         <translation>Delete calibration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="812"/>
+        <location filename="../../ui/pages/settings.py" line="813"/>
         <source>删除打印机 %1 的校准偏移？</source>
         <translation>Delete the calibration offset of printer %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="833"/>
+        <location filename="../../ui/pages/settings.py" line="834"/>
         <source>打印机校准页</source>
         <translation>Printer calibration page</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="837"/>
+        <location filename="../../ui/pages/settings.py" line="838"/>
         <source>界面语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="844"/>
+        <location filename="../../ui/pages/settings.py" line="845"/>
         <source>应用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="851"/>
+        <location filename="../../ui/pages/settings.py" line="852"/>
         <source>规则检查给出的提示信息始终使用中文，以便与法规原文一致。</source>
         <translation>Messages from the rule checks are always in Chinese, as in the regulations.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="853"/>
+        <location filename="../../ui/pages/settings.py" line="854"/>
         <source>修改我的密码</source>
         <translation>Change my password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="861"/>
+        <location filename="../../ui/pages/settings.py" line="862"/>
         <source>原密码</source>
         <translation>Old password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="862"/>
+        <location filename="../../ui/pages/settings.py" line="863"/>
         <source>新密码</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="863"/>
+        <location filename="../../ui/pages/settings.py" line="864"/>
         <source>再次输入新密码</source>
         <translation>Repeat new password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="868"/>
-        <location filename="../../ui/pages/settings.py" line="892"/>
+        <location filename="../../ui/pages/settings.py" line="869"/>
+        <location filename="../../ui/pages/settings.py" line="893"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="884"/>
+        <location filename="../../ui/pages/settings.py" line="885"/>
         <source>两次输入的新密码不一致。</source>
         <translation>The two new passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="892"/>
+        <location filename="../../ui/pages/settings.py" line="893"/>
         <source>密码已修改，下次登录时请使用新密码。</source>
         <translation>Password changed. Use the new password next time you log in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="911"/>
+        <location filename="../../ui/pages/settings.py" line="912"/>
         <source>新建用户…</source>
         <translation>New user…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="912"/>
+        <location filename="../../ui/pages/settings.py" line="913"/>
         <source>修改角色…</source>
         <translation>Change roles…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="913"/>
-        <location filename="../../ui/pages/settings.py" line="1001"/>
+        <location filename="../../ui/pages/settings.py" line="914"/>
+        <location filename="../../ui/pages/settings.py" line="1006"/>
         <source>停用/启用</source>
         <translation>Disable/Enable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="914"/>
-        <location filename="../../ui/pages/settings.py" line="1007"/>
+        <location filename="../../ui/pages/settings.py" line="915"/>
+        <location filename="../../ui/pages/settings.py" line="1012"/>
         <source>解锁</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="915"/>
+        <location filename="../../ui/pages/settings.py" line="916"/>
         <source>重置密码…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="920"/>
+        <location filename="../../ui/pages/settings.py" line="921"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="921"/>
+        <location filename="../../ui/pages/settings.py" line="922"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="922"/>
+        <location filename="../../ui/pages/settings.py" line="924"/>
         <source>角色</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="924"/>
+        <location filename="../../ui/pages/settings.py" line="929"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="925"/>
+        <location filename="../../ui/pages/settings.py" line="930"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="925"/>
+        <location filename="../../ui/pages/settings.py" line="930"/>
         <source>已停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="929"/>
+        <location filename="../../ui/pages/settings.py" line="934"/>
         <source>锁定至</source>
         <translation>Locked until</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="930"/>
+        <location filename="../../ui/pages/settings.py" line="935"/>
         <source>最近登录</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="932"/>
+        <location filename="../../ui/pages/settings.py" line="937"/>
         <source>没有用户。</source>
         <translation>No users.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="939"/>
+        <location filename="../../ui/pages/settings.py" line="944"/>
         <source>系统管理员：用户、密钥、设置、备份；考务人员：批次、报名、编排、考务、录分；主考/质量督导：审批、锁定、启封见证、发证、公示与异议；数据员：数据上报与档案导出。</source>
         <translation>Administrator: users, keys, settings, backups; Exam office: sittings, registration, arrangement, staff, scores; Chief examiner/Supervisor: approvals, locking, witnessing paper opening, certificates, publicity and objections; Data clerk: data upload and archive export.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="962"/>
+        <location filename="../../ui/pages/settings.py" line="967"/>
         <source>请先在列表中选择一位用户。</source>
         <translation>Select a user in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="976"/>
+        <location filename="../../ui/pages/settings.py" line="981"/>
         <source>新建用户</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="986"/>
+        <location filename="../../ui/pages/settings.py" line="991"/>
         <source>修改角色</source>
         <translation>Change roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="994"/>
+        <location filename="../../ui/pages/settings.py" line="999"/>
         <source>停用用户</source>
         <translation>Disable user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="995"/>
+        <location filename="../../ui/pages/settings.py" line="1000"/>
         <source>停用 %1 后，该用户将不能登录。</source>
         <translation>After %1 is disabled, this user can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="996"/>
+        <location filename="../../ui/pages/settings.py" line="1001"/>
         <source>停用</source>
         <translation>Disable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="1015"/>
-        <location filename="../../ui/pages/settings.py" line="1021"/>
+        <location filename="../../ui/pages/settings.py" line="1020"/>
+        <location filename="../../ui/pages/settings.py" line="1026"/>
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="1016"/>
+        <location filename="../../ui/pages/settings.py" line="1021"/>
         <source>为 %1 设置新密码（至少 8 位，含字母和数字）：</source>
         <translation>Set a new password for %1 (at least 8 characters, letters and digits):</translation>
     </message>
@@ -7437,54 +7555,59 @@ Rooms: %7</translation>
 <context>
     <name>SettleDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="195"/>
+        <location filename="../../ui/pages/scores.py" line="196"/>
         <source>核定成绩</source>
-        <translation type="unfinished"></translation>
+        <translation>Settle score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="195"/>
+        <location filename="../../ui/pages/scores.py" line="196"/>
         <source>核定并锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>Settle and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="197"/>
+        <location filename="../../ui/pages/scores.py" line="199"/>
         <source>考生</source>
-        <translation type="unfinished">Candidate</translation>
+        <translation>Candidate</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="198"/>
-        <source>考核部分</source>
-        <translation type="unfinished"></translation>
+        <source>%1（报名号 %2）</source>
+        <translation>%1 (application %2)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="200"/>
-        <source>两轮录入</source>
-        <translation type="unfinished"></translation>
+        <source>考核部分</source>
+        <translation>Exam part</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="202"/>
-        <source>第 1 轮 %1；第 2 轮 %2</source>
-        <translation type="unfinished"></translation>
+        <source>两轮录入</source>
+        <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="210"/>
-        <source>例如：复核原始答卷，第二轮录入有误</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/pages/scores.py" line="204"/>
+        <source>第 1 轮 %1；第 2 轮 %2</source>
+        <translation>Round 1: %1; round 2: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="212"/>
+        <source>例如：复核原始答卷，第二轮录入有误</source>
+        <translation>e.g. checked the original paper; round 2 was entered wrongly</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="214"/>
         <source>核定成绩 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Settled score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="213"/>
+        <location filename="../../ui/pages/scores.py" line="215"/>
         <source>核定依据 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="221"/>
+        <location filename="../../ui/pages/scores.py" line="223"/>
         <source>请填写核定的成绩。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the settled score.</translation>
     </message>
 </context>
 <context>
@@ -8585,47 +8708,47 @@ Rooms: %7</translation>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="111"/>
+        <location filename="../../ui/pages/settings.py" line="112"/>
         <source>新建用户</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="113"/>
+        <location filename="../../ui/pages/settings.py" line="114"/>
         <source>修改角色 — %1</source>
         <translation>Change roles — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="120"/>
+        <location filename="../../ui/pages/settings.py" line="121"/>
         <source>至少 8 位，含字母和数字</source>
         <translation>At least 8 characters, letters and digits</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="122"/>
+        <location filename="../../ui/pages/settings.py" line="123"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="123"/>
+        <location filename="../../ui/pages/settings.py" line="124"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="124"/>
+        <location filename="../../ui/pages/settings.py" line="125"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="135"/>
+        <location filename="../../ui/pages/settings.py" line="136"/>
         <source>角色</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="137"/>
+        <location filename="../../ui/pages/settings.py" line="138"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="138"/>
+        <location filename="../../ui/pages/settings.py" line="139"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -8651,77 +8774,77 @@ Rooms: %7</translation>
 <context>
     <name>WorkPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="101"/>
+        <location filename="../../ui/pages/scores.py" line="102"/>
         <source>（依据：%1）</source>
-        <translation type="unfinished"> (rule: %1)</translation>
+        <translation> (rule: %1)</translation>
     </message>
 </context>
 <context>
     <name>YearScheduleDialog</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="155"/>
+        <location filename="../../ui/pages/settings.py" line="156"/>
         <source>录入全年节假日安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a year&apos;s holiday schedule</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="165"/>
+        <location filename="../../ui/pages/settings.py" line="166"/>
         <source>例如：国务院办公厅关于2027年部分节假日安排的通知 国办发明电〔2026〕X号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="167"/>
-        <source>年份 *</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. State Council notice on the 2027 holidays, 国办发明电〔2026〕X号</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="168"/>
+        <source>年份 *</source>
+        <translation>Year *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="169"/>
         <source>依据 *</source>
-        <translation type="unfinished"></translation>
+        <translation>Source *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="173"/>
+        <location filename="../../ui/pages/settings.py" line="174"/>
         <source>按通知逐行填写：放假写“开始日期~结束日期 节日”，单日写“日期 节日”；调休上班的周六、周日每天一行，说明中写“上班”或“补班”。以 # 开头的行不读取。也可从 .txt、.csv 或 .xlsx 文件读取。</source>
-        <translation type="unfinished"></translation>
+        <translation>One line per entry, as in the notice: days off as &quot;start~end holiday&quot;, a single day as &quot;date holiday&quot;; each adjusted working Saturday or Sunday on its own line, with &quot;上班&quot; or &quot;补班&quot; in the note. Lines starting with # are skipped. A .txt, .csv or .xlsx file can also be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="186"/>
+        <location filename="../../ui/pages/settings.py" line="187"/>
         <source>替换该年已录入的安排（该年原有的全部调整将被删除）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="194"/>
-        <source>从文件读取…</source>
-        <translation type="unfinished"></translation>
+        <translation>Replace the schedule already entered for this year (all its changes are deleted)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="195"/>
-        <source>保存</source>
-        <translation type="unfinished">Save</translation>
+        <source>从文件读取…</source>
+        <translation>Read file…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="196"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="197"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="210"/>
+        <location filename="../../ui/pages/settings.py" line="211"/>
         <source>尚未填写。</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing entered yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="220"/>
+        <location filename="../../ui/pages/settings.py" line="221"/>
         <source>%1 年：放假 %2 天，调休上班 %3 天。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 days off, %3 adjusted working days.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="231"/>
+        <location filename="../../ui/pages/settings.py" line="232"/>
         <source>读取节假日安排</source>
-        <translation type="unfinished"></translation>
+        <translation>Read holiday schedule</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="231"/>
+        <location filename="../../ui/pages/settings.py" line="232"/>
         <source>节假日安排 (*.txt *.csv *.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Holiday schedule (*.txt *.csv *.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -8755,27 +8878,27 @@ Exam Office</translation>
 <context>
     <name>_PassphraseDialog</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="82"/>
+        <location filename="../../ui/pages/settings.py" line="83"/>
         <source>口令</source>
         <translation>Passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="86"/>
+        <location filename="../../ui/pages/settings.py" line="87"/>
         <source>再次输入</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="91"/>
+        <location filename="../../ui/pages/settings.py" line="92"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="92"/>
+        <location filename="../../ui/pages/settings.py" line="93"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="100"/>
+        <location filename="../../ui/pages/settings.py" line="101"/>
         <source>两次输入的口令不一致。</source>
         <translation>The two passphrases do not match.</translation>
     </message>

@@ -44,9 +44,10 @@ def test_settings_page_switches_the_window_language(qtbot, gui_admin, make_windo
     assert PASSWORD  # the same user stays logged in
 
 
-# Contexts whose every message is translated. A context listed here may not have an unfinished (or empty)
-# translation in jlexam_en.ts: after changing a window string, run scripts/build-translations.sh and translate
-# the new messages. Add a context once its page is fully translated.
+# Every context of jlexam_en.ts is fully translated, and every one must stay so: no message may have an
+# unfinished (or empty) translation. After changing a window string, run scripts/build-translations.sh and
+# translate the new messages. The contexts below are the ones known today; each must still be in the .ts (a
+# renamed class or a deleted page is noticed here: update the list).
 COMPLETED_CONTEXTS = {
     # sittings, registration, custody, publicity, certificates, uploads (ui/pages/sittings.py, registration.py,
     # custody.py, publicity.py, certificates.py, uploads.py)
@@ -59,6 +60,11 @@ COMPLETED_CONTEXTS = {
     "AnswerPanel", "ArchiveDialog", "ArchivePage", "ArrangementPage", "AssignDialog", "BriefingDialog",
     "CheckInPage", "DestroyDialog", "MoveDialog", "OverrideDialog", "RemoveAfterLockDialog", "RoomDialog",
     "SeatChangeDialog", "SiteDialog", "StaffDialog", "StaffPage",
+    # institution, audit (ui/pages/institution.py, audit.py)
+    "AuditPage", "InstitutionPage", "ScopeDialog",
+    # scores and settings (ui/pages/scores.py, settings.py)
+    "ChangeDialog", "MarkerDialog", "ScoresPage", "SettleDialog", "WorkPage", "SettingsPage", "UserDialog",
+    "YearScheduleDialog", "_PassphraseDialog",
     # shared (ui/*.py, ui/pages/base.py …) and the domain labels of ui/labels.py
     "App", "Blockers", "DateField", "Errors", "FirstAdminDialog", "HeaderBar", "Labels", "LockDialog",
     "LoginDialog", "MainWindow", "Navigation", "Page", "PdfPreview", "PlaceholderPage", "Roles",
@@ -73,11 +79,9 @@ def _messages():  # type: ignore[no-untyped-def]
             yield context.findtext("name"), message
 
 
-def test_completed_contexts_are_fully_translated():
+def test_every_context_is_fully_translated():
     seen, untranslated = set(), []
-    for name, message in _messages():
-        if name not in COMPLETED_CONTEXTS:
-            continue
+    for name, message in _messages():  # every context, listed or not
         seen.add(name)
         translation = message.find("translation")
         forms = [f.text for f in translation.iter("numerusform")] if message.get("numerus") == "yes" \
@@ -85,15 +89,13 @@ def test_completed_contexts_are_fully_translated():
         if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(f and f.strip() for f in forms):
             untranslated.append(f"{name}: {message.findtext('source')}")
     assert not untranslated, "untranslated messages (translate them in jlexam_en.ts):\n" + "\n".join(untranslated)
-    assert seen == COMPLETED_CONTEXTS, f"contexts missing from jlexam_en.ts: {sorted(COMPLETED_CONTEXTS - seen)}"
+    assert not COMPLETED_CONTEXTS - seen, f"contexts missing from jlexam_en.ts: {sorted(COMPLETED_CONTEXTS - seen)}"
 
 
 def test_translations_keep_placeholders():
     marks = re.compile(r"%\d+|%n|\{[^}]*\}|</?[A-Za-z][^>]*>")
     wrong = []
     for name, message in _messages():
-        if name not in COMPLETED_CONTEXTS:
-            continue
         source = message.findtext("source") or ""
         translation = message.find("translation")
         for text in [f.text for f in translation.iter("numerusform")] or [translation.text]:

@@ -29,6 +29,7 @@ from ui.labels import REGISTERED, SEPARATOR, joined, label
 from ui.pages import certificates, registration, uploads
 from ui.pages import publicity as publicity_page
 from ui.pages import scores as scores_page
+from ui.pages import settings as settings_page
 from ui.pages.checkin import EVENT_KINDS as CHECKIN_EVENT_KINDS
 
 
@@ -58,6 +59,7 @@ def _shown_labels() -> dict[str, set[str]]:
         "certificates page": set(certificates.KIND_TEXT.values()) | set(certificates.STATUS_TEXT.values()),
         "publicity page": set(publicity_page.STATE_TEXT.values()) | {scores_page.MARK_HINT},
         "uploads page": set(uploads.STATUS_TEXT.values()),
+        "settings page": set(settings_page.REASONS.values()) | set(settings_page.WEEKDAYS),
     }
 
 

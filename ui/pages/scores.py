@@ -41,6 +41,7 @@ from jlexam.errors import JlexamError
 from jlexam.services import marking, scoring
 from ui import errors
 from ui.context import AppContext
+from ui.labels import SEPARATOR, label
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.pages.sittings import TaskDialog, main_window
@@ -194,8 +195,9 @@ class SettleDialog(TaskDialog):
     def __init__(self, actor, part: str, row: Mismatch, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(self.tr("核定成绩"), self.tr("核定并锁定"), parent)
         self.actor, self.part, self.row = actor, part, row
-        self.form.addRow(self.tr("考生"), QLabel(f"{row.name}（{self.tr('报名号')} {row.application_id}）"))
-        self.form.addRow(self.tr("考核部分"), QLabel(self.tr(ExamPart(part).label)))
+        candidate = self.tr("%1（报名号 %2）").replace("%1", row.name).replace("%2", str(row.application_id))
+        self.form.addRow(self.tr("考生"), QLabel(candidate))
+        self.form.addRow(self.tr("考核部分"), QLabel(label(ExamPart(part).label)))
         self.form.addRow(
             self.tr("两轮录入"),
             QLabel(
@@ -205,14 +207,14 @@ class SettleDialog(TaskDialog):
             ),
         )
         self.mark = QLineEdit()
-        self.mark.setPlaceholderText(self.tr(MARK_HINT))
+        self.mark.setPlaceholderText(label(MARK_HINT))
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(self.tr("例如：复核原始答卷，第二轮录入有误"))
         self.reason.setFixedHeight(80)
         self.form.addRow(self.tr("核定成绩 *"), self.mark)
         self.form.addRow(self.tr("核定依据 *"), self.reason)
         self.finish_layout()
-        self.resize(500, 300)
+        self.resize(560, 300)
 
     def work(self) -> Callable[[Progress], Any] | None:
         actor, app_id, part = self.actor, self.row.application_id, self.part
@@ -232,13 +234,13 @@ class ChangeDialog(TaskDialog):
         self.candidate = QComboBox()
         self.candidate.setEditable(False)
         for app_id, name in sorted(names.items()):
-            self.candidate.addItem(f"{name}（{app_id}）", app_id)
+            self.candidate.addItem(self.tr("%1（%2）").replace("%1", name).replace("%2", str(app_id)), app_id)
         self.part = QComboBox()
         for p in PARTS:
-            self.part.addItem(self.tr(p.label), p.value)
+            self.part.addItem(label(p.label), p.value)
         self.part.setCurrentIndex(self.part.findData(part))
         self.mark = QLineEdit()
-        self.mark.setPlaceholderText(self.tr(MARK_HINT))
+        self.mark.setPlaceholderText(label(MARK_HINT))
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(self.tr("写明更正的理由和依据"))
         self.reason.setFixedHeight(80)
@@ -275,7 +277,7 @@ class MarkerDialog(TaskDialog):
         self.session = QComboBox()
         for x in sessions:
             self.session.addItem(
-                f"{x.session}（{self.tr('考生')} {x.candidates} {self.tr('人')}）", x.session_id
+                self.tr("%1（考生 %2 人）").replace("%1", x.session).replace("%2", str(x.candidates)), x.session_id
             )
         self.room = QComboBox()
         self.staff = QComboBox()
@@ -321,8 +323,8 @@ class MarkerDialog(TaskDialog):
         self.room.blockSignals(True)
         self.room.clear()
         self.room.addItem(self.tr("本场次全部考场"), None)
-        for room_id, label in rooms:
-            self.room.addItem(label, room_id)
+        for room_id, room_label in rooms:
+            self.room.addItem(room_label, room_id)
         self.room.blockSignals(False)
         self._load_choices()
 
@@ -398,7 +400,7 @@ class ScoresPage(WorkPage):
 
         self.part = QComboBox()
         for p in PARTS:
-            self.part.addItem(self.tr(p.label), p.value)
+            self.part.addItem(label(p.label), p.value)
         self.round = QComboBox()
         self.round.addItem(self.tr("第 1 轮（第一人）"), 1)
         self.round.addItem(self.tr("第 2 轮（第二人）"), 2)
@@ -572,7 +574,7 @@ class ScoresPage(WorkPage):
 
     def _loaded(self, loaded: Loaded) -> None:
         self.loaded = loaded
-        part_label = self.tr(ExamPart(loaded.part).label)
+        part_label = label(ExamPart(loaded.part).label)
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次。"), "info")
         elif loaded.sheet_error:
@@ -602,7 +604,7 @@ class ScoresPage(WorkPage):
             )
             .replace("%1", part_label)
             .replace("%2", str(loaded.round_no))
-            .replace("%3", self.tr(MARK_HINT))
+            .replace("%3", label(MARK_HINT))
         )
         self._fill_sheet(loaded.sheet)
         self._show_markers(loaded)
@@ -641,27 +643,29 @@ class ScoresPage(WorkPage):
         problems = [p for x in loaded.marking for p in x.problems]
         on_spot = [(x.session, r) for x in loaded.marking for r in x.rooms if r.assessors and not r.markers]
         self.marker_banner.setToolTip("\n".join(problems))
+        comma, semicolon = label(SEPARATOR), self.tr("；")
         if problems:
             places = []
             for x in loaded.marking:
                 if not x.problems:
                     continue
                 lacking = [r.room for r in x.rooms if not r.markers]
-                places.append(f"{x.session} {'、'.join(lacking)}" if x.markers and lacking else x.session)
+                places.append(f"{x.session} {comma.join(lacking)}" if x.markers and lacking else x.session)
             text = self.tr(
                 "锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1"
-            ).replace("%1", "；".join(places))
+            ).replace("%1", semicolon.join(places))
             self.marker_banner.set(text, "warn")
         elif on_spot:
             text = (
                 self.tr("未另选阅卷人的考场由考场考评员现场评分：")
-                + "；".join(f"{r.room} {'、'.join(r.assessors)}" for _s, r in on_spot[:4])
-                + ("……" if len(on_spot) > 4 else "")
+                + semicolon.join(f"{r.room} {comma.join(r.assessors)}" for _s, r in on_spot[:4])
+                + ("…" if len(on_spot) > 4 else "")
             )
             self.marker_banner.set(text, "info")
         elif loaded.marking and any(x.markers for x in loaded.marking):
-            names = "；".join(
-                f"{x.session} " + "、".join(f"{m.name}（{m.room}）" for m in x.markers)
+            names = semicolon.join(
+                f"{x.session} "
+                + comma.join(self.tr("%1（%2）").replace("%1", m.name).replace("%2", m.room) for m in x.markers)
                 for x in loaded.marking
                 if x.markers
             )
@@ -739,7 +743,7 @@ class ScoresPage(WorkPage):
             on_done=lambda n: self.changed(
                 self.tr("已保存第 %1 轮%2成绩 %3 条。")
                 .replace("%1", str(round_no))
-                .replace("%2", self.tr(ExamPart(part).label))
+                .replace("%2", label(ExamPart(part).label))
                 .replace("%3", str(n))
             ),
             on_error=self.refused,
@@ -749,9 +753,14 @@ class ScoresPage(WorkPage):
     def export_workbook(self, path: Path | None = None) -> None:
         if self.loaded is None or not self.loaded.sheet or self.ctx.sitting is None:
             return
-        part_label = ExamPart(self.part_value).label
+        part_label = label(ExamPart(self.part_value).label)
         if path is None:
-            name = f"{self.ctx.sitting.code}-{part_label}-第{self.round_no}轮录入表.xlsx"
+            name = (
+                self.tr("%1-%2-第%3轮录入表.xlsx")
+                .replace("%1", self.ctx.sitting.code)
+                .replace("%2", part_label)
+                .replace("%3", str(self.round_no))
+            )
             chosen, _f = QFileDialog.getSaveFileName(
                 self,
                 self.tr("导出成绩录入表"),
@@ -847,7 +856,7 @@ class ScoresPage(WorkPage):
             title=self.tr("锁定成绩"),
             on_done=lambda n: self.changed(
                 self.tr("已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。")
-                .replace("%1", self.tr(ExamPart(part).label))
+                .replace("%1", label(ExamPart(part).label))
                 .replace("%2", str(n))
             ),
             on_error=self.refused,
@@ -973,7 +982,7 @@ class ScoresPage(WorkPage):
         def done(files: list[scoring.SheetFile]) -> None:
             self.show_notice(
                 self.tr("已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。")
-                .replace("%1", self.tr(ExamPart(part).label))
+                .replace("%1", label(ExamPart(part).label))
                 .replace("%2", str(len(files)))
                 .replace("%3", str(round_no))
                 .replace("%4", str(sum(f.candidates for f in files)))

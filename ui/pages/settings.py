@@ -40,7 +40,8 @@ from jlexam.services import settings as settings_service
 from ui import i18n
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.navigation import Stage
+from ui.labels import SEPARATOR, label
+from ui.navigation import Stage, role_label
 from ui.pages.base import Page
 from ui.tables import Column, TableView
 from ui.tasks import run_task
@@ -63,10 +64,10 @@ def _tab(*widgets: QWidget, stretch: bool = True) -> QWidget:
 
 
 def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("Hint")
-    label.setWordWrap(True)
-    return label
+    hint = QLabel(text)
+    hint.setObjectName("Hint")
+    hint.setWordWrap(True)
+    return hint
 
 
 class _PassphraseDialog(QDialog):
@@ -74,9 +75,9 @@ class _PassphraseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QFormLayout(self)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        layout.addRow(label)
+        message = QLabel(text)
+        message.setWordWrap(True)
+        layout.addRow(message)
         self.first = QLineEdit()
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         layout.addRow(self.tr("口令"), self.first)
@@ -125,7 +126,7 @@ class UserDialog(QDialog):
         self.role_checks: dict[Role, QCheckBox] = {}
         roles_box = QVBoxLayout()
         for role in Role:
-            check = QCheckBox(role.label)
+            check = QCheckBox(role_label(role))
             check.setChecked(existing is not None and role in existing.roles)
             self.role_checks[role] = check
             roles_box.addWidget(check)
@@ -334,7 +335,7 @@ class SettingsPage(Page):
         self.backups = TableView(
             [
                 Column(self.tr("备份时间"), lambda b: b.created_at, width=170),
-                Column(self.tr("原因"), lambda b: _reason(b.reason), width=150),
+                Column(self.tr("原因"), lambda b: _reason(b.reason), width=190),
                 Column(
                     self.tr("大小"),
                     lambda b: b.size,
@@ -347,7 +348,7 @@ class SettingsPage(Page):
             empty_text=self.tr("还没有备份。"),
             search=False,
         )
-        self.backups.setMinimumHeight(260)
+        self.backups.setMinimumHeight(160)  # the window fits a 1366×768 screen
         card.body.addWidget(self.backups, 1)
         if self.ctx.db.sqlite_path is None:
             self.backups.set_empty_text(
@@ -607,7 +608,7 @@ class SettingsPage(Page):
         self.overrides = TableView(
             [
                 Column(self.tr("日期"), lambda o: o.day, width=120),
-                Column(self.tr("星期"), lambda o: "一二三四五六日"[o.day.weekday()], width=60),
+                Column(self.tr("星期"), lambda o: label(WEEKDAYS[o.day.weekday()]), width=60),
                 Column(
                     self.tr("调整为"),
                     lambda o: self.tr("工作日") if o.working else self.tr("休息日"),
@@ -642,7 +643,7 @@ class SettingsPage(Page):
     def _calendar_loaded(self, result: tuple) -> None:
         rows, years, bundled = result
         self.overrides.set_rows(rows)
-        text = "、".join(str(y) for y in years) if years else self.tr("无")
+        text = label(SEPARATOR).join(str(y) for y in years) if years else self.tr("无")
         span = f"{bundled[0]}–{bundled[-1]}" if bundled else self.tr("无")
         next_year = date.today().year + 1
         missing = next_year not in years and next_year not in bundled
@@ -686,7 +687,7 @@ class SettingsPage(Page):
         chosen = self.overrides.selected_rows()
         if not chosen:
             return
-        days = "、".join(f"{o.day:%Y-%m-%d}" for o in chosen)
+        days = label(SEPARATOR).join(f"{o.day:%Y-%m-%d}" for o in chosen)
         if not confirm(
             self, self.tr("删除调整"), self.tr("删除 %1 的调整？").replace("%1", days), self.tr("删除")
         ):
@@ -838,8 +839,8 @@ class SettingsPage(Page):
         row = QHBoxLayout()
         self.language = QComboBox()
         self.language.setObjectName("LanguageChoice")
-        for code, label in i18n.LANGUAGES.items():
-            self.language.addItem(label, code)
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         apply = primary(QPushButton(self.tr("应用")))
         apply.setObjectName("ApplyLanguage")
@@ -919,7 +920,11 @@ class SettingsPage(Page):
             [
                 Column(self.tr("用户名"), lambda u: u.username, width=130),
                 Column(self.tr("姓名"), lambda u: u.display_name, width=120),
-                Column(self.tr("角色"), lambda u: "、".join(r.label for r in sorted(u.roles)), width=240),
+                Column(
+                    self.tr("角色"),
+                    lambda u: label(SEPARATOR).join(role_label(r) for r in sorted(u.roles)),
+                    width=240,
+                ),
                 Column(
                     self.tr("状态"),
                     lambda u: self.tr("正常") if u.active else self.tr("已停用"),
@@ -1025,8 +1030,20 @@ def settings_backup(actor) -> Path:  # type: ignore[no-untyped-def]
     return backups.create_backup(actor)
 
 
-_REASONS = {"manual": "手动备份", "start": "启动时", "close": "退出时", "upgrade": "升级前"}
+# why a backup was made (the file name's last part, jlexam.store.backup); the names are in ui/labels.py
+REASONS = {
+    "manual": "手动备份",
+    "before-start": "启动时",
+    "before-close": "退出时",
+    "before-upgrade": "升级前",
+    "before-import-roster": "导入名册前",
+    "before-import-photos": "导入照片前",
+    "before-register-candidates": "登记考生前",
+    "before-register-applications": "登记报名前",
+    "before-issue-certificates": "发证前",
+}
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")  # ui/labels.py
 
 
 def _reason(reason: str) -> str:
-    return _REASONS.get(reason, reason)
+    return label(REASONS.get(reason, reason))
