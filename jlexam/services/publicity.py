@@ -182,6 +182,12 @@ def record_objection(
     latest = _latest(s, sitting)
     if latest is None:
         raise StateError("该批次尚未公示成绩，不能登记异议。")
+    if sitting.state != SittingState.PUBLICISED.value:
+        raise StateError(
+            f"认定批次 {sitting.code} 的成绩已确定（当前为“{SittingState(sitting.state).label}”），不能再登记异议："
+            "公示期内收到的异议须在确定成绩前登记并答复（002 第二十五条）。",
+            rule="002 §25",
+        )
     if not (latest.start_on <= received_on <= latest.end_on):
         raise ValidationError(
             f"异议须在公示期内（{latest.start_on:%Y-%m-%d} 至 {latest.end_on:%Y-%m-%d}）提出；"

@@ -5326,7 +5326,7 @@ Rooms: %7</translation>
     <message>
         <location filename="../../ui/pages/publicity.py" line="251"/>
         <location filename="../../ui/pages/publicity.py" line="341"/>
-        <location filename="../../ui/pages/publicity.py" line="424"/>
+        <location filename="../../ui/pages/publicity.py" line="427"/>
         <source>发布公示</source>
         <translation>Publish results</translation>
     </message>
@@ -5342,8 +5342,8 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="273"/>
-        <location filename="../../ui/pages/publicity.py" line="470"/>
-        <location filename="../../ui/pages/publicity.py" line="476"/>
+        <location filename="../../ui/pages/publicity.py" line="473"/>
+        <location filename="../../ui/pages/publicity.py" line="479"/>
         <source>确定成绩</source>
         <translation>Finalise results</translation>
     </message>
@@ -5458,92 +5458,97 @@ Rooms: %7</translation>
         <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="360"/>
+        <location filename="../../ui/pages/publicity.py" line="358"/>
+        <source>成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。</source>
+        <translation>Results are final: no more objections. Objections received in the publicity period must be recorded and answered before results are made final.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="363"/>
         <source>第 %1 次公示：%2 至 %3</source>
         <translation>Publicity #%1: %2 to %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="363"/>
+        <location filename="../../ui/pages/publicity.py" line="366"/>
         <source>（尚未开始）</source>
         <translation> (not started yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="365"/>
+        <location filename="../../ui/pages/publicity.py" line="368"/>
         <source>（公示中）</source>
         <translation> (running)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="367"/>
+        <location filename="../../ui/pages/publicity.py" line="370"/>
         <source>（已期满）</source>
         <translation> (ended)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="369"/>
+        <location filename="../../ui/pages/publicity.py" line="372"/>
         <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
         <translation>The publicity period uses a provisional calendar: the holiday schedule of the years it spans is not entered yet (Settings → Holidays); confirm the period again once it is.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="380"/>
+        <location filename="../../ui/pages/publicity.py" line="383"/>
         <source>成绩已确定，可以发证。</source>
         <translation>Results are final; certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="382"/>
+        <location filename="../../ui/pages/publicity.py" line="385"/>
         <source>公示期已满、异议均已答复：可以确定成绩。</source>
         <translation>The publicity period is over and every objection is answered: the results can be finalised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="418"/>
+        <location filename="../../ui/pages/publicity.py" line="421"/>
         <source>已发布第 %1 次公示：%2 至 %3。</source>
         <translation>Published results (publicity #%1): %2 to %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="421"/>
+        <location filename="../../ui/pages/publicity.py" line="424"/>
         <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
         <translation>The publicity period is provisional (calendar not covered); enter the holiday schedule and confirm it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="434"/>
+        <location filename="../../ui/pages/publicity.py" line="437"/>
         <source>生成公示名单</source>
         <translation>Generate publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="435"/>
+        <location filename="../../ui/pages/publicity.py" line="438"/>
         <source>公示名单已生成；Excel 版保存在 %1。</source>
         <translation>Publicity list generated; the Excel version is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="436"/>
+        <location filename="../../ui/pages/publicity.py" line="439"/>
         <source>成绩公示名单</source>
         <translation>Result publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="443"/>
+        <location filename="../../ui/pages/publicity.py" line="446"/>
         <source>异议已登记；请在答复期限内复核并答复。</source>
         <translation>Objection recorded; re-check and answer it before it is due.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="452"/>
+        <location filename="../../ui/pages/publicity.py" line="455"/>
         <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
         <translation>Objection answered; the score was corrected and written to the audit log. Scores changed: the results must be published again (click &quot;Publish results again&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="455"/>
+        <location filename="../../ui/pages/publicity.py" line="458"/>
         <source>异议已答复，成绩未变更。</source>
         <translation>Objection answered; scores unchanged.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="465"/>
+        <location filename="../../ui/pages/publicity.py" line="468"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="470"/>
+        <location filename="../../ui/pages/publicity.py" line="473"/>
         <source>确定后成绩不再公示，可以发放证书。</source>
         <translation>Once finalised, the results are no longer on publicity and certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="477"/>
+        <location filename="../../ui/pages/publicity.py" line="480"/>
         <source>成绩已确定，可以在“证书”页面发证。</source>
         <translation>Results finalised; issue certificates on the &quot;Certificates&quot; page.</translation>
     </message>
@@ -6422,9 +6427,9 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="435"/>
-        <location filename="../../ui/pages/scores.py" line="942"/>
-        <location filename="../../ui/pages/scores.py" line="947"/>
+        <location filename="../../ui/pages/scores.py" line="953"/>
         <location filename="../../ui/pages/scores.py" line="958"/>
+        <location filename="../../ui/pages/scores.py" line="969"/>
         <source>取消选配</source>
         <translation>Unassign</translation>
     </message>
@@ -6582,8 +6587,8 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="540"/>
-        <location filename="../../ui/pages/scores.py" line="878"/>
-        <location filename="../../ui/pages/scores.py" line="901"/>
+        <location filename="../../ui/pages/scores.py" line="889"/>
+        <location filename="../../ui/pages/scores.py" line="912"/>
         <source>判定成绩结果</source>
         <translation>Decide results</translation>
     </message>
@@ -6660,115 +6665,120 @@ Settle the differences after checking the original papers and enter the missing 
         <translation>%1 of %2 filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="735"/>
+        <location filename="../../ui/pages/scores.py" line="709"/>
+        <source>认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。</source>
+        <translation>The sitting is “%1”: results are judged or final, so this can no longer be done.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="746"/>
         <source>还没有填写任何成绩。</source>
         <translation>No scores filled in yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="742"/>
+        <location filename="../../ui/pages/scores.py" line="753"/>
         <source>保存成绩</source>
         <translation>Save scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="744"/>
+        <location filename="../../ui/pages/scores.py" line="755"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation>Saved %3 scores (%2, round %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="759"/>
+        <location filename="../../ui/pages/scores.py" line="770"/>
         <source>%1-%2-第%3轮录入表.xlsx</source>
         <translation>%1-%2-round-%3-entry-sheet.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="766"/>
-        <location filename="../../ui/pages/scores.py" line="788"/>
+        <location filename="../../ui/pages/scores.py" line="777"/>
+        <location filename="../../ui/pages/scores.py" line="799"/>
         <source>导出成绩录入表</source>
         <translation>Export entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="768"/>
-        <location filename="../../ui/pages/scores.py" line="798"/>
+        <location filename="../../ui/pages/scores.py" line="779"/>
+        <location filename="../../ui/pages/scores.py" line="809"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="789"/>
+        <location filename="../../ui/pages/scores.py" line="800"/>
         <source>录入表已保存到 %1。</source>
         <translation>Entry sheet saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="798"/>
-        <location filename="../../ui/pages/scores.py" line="813"/>
+        <location filename="../../ui/pages/scores.py" line="809"/>
+        <location filename="../../ui/pages/scores.py" line="824"/>
         <source>导入成绩录入表</source>
         <translation>Import entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="815"/>
+        <location filename="../../ui/pages/scores.py" line="826"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation>Entered %3 round %2 scores from %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="845"/>
+        <location filename="../../ui/pages/scores.py" line="856"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation>Settled and locked the score of %1; the basis is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="856"/>
+        <location filename="../../ui/pages/scores.py" line="867"/>
         <source>锁定成绩</source>
         <translation>Lock scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="858"/>
+        <location filename="../../ui/pages/scores.py" line="869"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation>Locked %2 scores (%1). Once locked, only the chief examiner can correct them, with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="870"/>
+        <location filename="../../ui/pages/scores.py" line="881"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation>Score corrected; the correction is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="879"/>
+        <location filename="../../ui/pages/scores.py" line="890"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation>Decide pass or fail for every candidate from the locked scores; the sitting becomes &quot;Marked&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="880"/>
+        <location filename="../../ui/pages/scores.py" line="891"/>
         <source>判定</source>
         <translation>Decide</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="891"/>
+        <location filename="../../ui/pages/scores.py" line="902"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
         <translation>Results decided: %1 passed, %2 failed, %3 absent. The results can now be publicised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="914"/>
+        <location filename="../../ui/pages/scores.py" line="925"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
         <translation>Assigned %1 as marker for %2 %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="943"/>
+        <location filename="../../ui/pages/scores.py" line="954"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
         <translation>Unassign %1 as marker for %2 %3?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="959"/>
+        <location filename="../../ui/pages/scores.py" line="970"/>
         <source>已取消 %1 的阅卷安排。</source>
         <translation>%1 is no longer a marker.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="969"/>
+        <location filename="../../ui/pages/scores.py" line="980"/>
         <source>选择保存评分记录表的文件夹</source>
         <translation>Choose a folder for the score sheets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="984"/>
+        <location filename="../../ui/pages/scores.py" line="995"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
         <translation>Wrote %2 entry and score sheets (%1, round %3, %4 candidates) to %5.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="995"/>
+        <location filename="../../ui/pages/scores.py" line="1006"/>
         <source>写出评分记录表</source>
         <translation>Write score sheets</translation>
     </message>

@@ -181,3 +181,15 @@ def test_a_locked_score_is_corrected_with_a_reason_until_results_are_final(db, t
         scoring.change_score(sup, scored[1], "theory", "70", "复核答卷漏计 9 分")
     with pytest.raises(StateError):
         scoring.settle(sup, scored[2], "theory", "60", "复核原始答卷")
+
+
+def test_no_objection_is_recorded_once_results_are_final(db, team, scored):
+    _results(team, scored)
+    sup = team["supervisor"]
+    publicity.publish_results(sup, CODE, date(2026, 9, 30))
+    publicity.finalize_results(sup, CODE, date(2026, 10, 13))
+    with pytest.raises(StateError, match="成绩已确定"):
+        publicity.record_objection(
+            team["clerk1"], CODE, "考生二", date(2026, 10, 9), "理论成绩偏低", scored[1]
+        )
+    assert publicity.list_objections(sup, CODE) == []

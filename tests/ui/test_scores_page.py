@@ -110,3 +110,28 @@ def test_double_blind_entry_mismatch_settle_and_lock(qtbot, team, scored, make_w
     qtbot.waitUntil(lambda: "已锁定理论知识考试成绩 2 条" in sup.notice.label.text(), timeout=5_000)
     assert scoring.reconciliation(team["supervisor"], CODE, "theory").locked == 3
     assert shown_errors == []
+
+
+def test_actions_close_once_results_are_final(qtbot, team, scored, make_window, shown_errors):
+    from datetime import date
+
+    from jlexam.services import publicity
+
+    sup = team["supervisor"]
+    for part in ("theory", "practical"):
+        for clerk, round_no in (("clerk1", 1), ("clerk2", 2)):
+            scoring.enter_scores(team[clerk], CODE, part, round_no, dict.fromkeys(scored, "80"))
+        scoring.lock_scores(sup, CODE, part)
+    scoring.compute_results(sup, CODE)
+    _w, page = open_page(qtbot, make_window, sup)
+    _wait_loaded(qtbot, page, lambda: True)
+    assert page.lock_button.isEnabled() and page.change_button.isEnabled()  # judged, not yet published
+
+    publicity.publish_results(sup, CODE, date(2026, 9, 30))
+    publicity.finalize_results(sup, CODE, date(2026, 10, 13))
+    _w2, final = open_page(qtbot, make_window, sup)
+    _wait_loaded(qtbot, final, lambda: final.ctx.sitting.state == "final")
+    for button in (final.lock_button, final.results_button, final.change_button, final.assign_button):
+        assert not button.isEnabled()
+        assert "不能再做此操作" in button.toolTip()
+    assert shown_errors == []

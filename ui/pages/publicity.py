@@ -352,7 +352,10 @@ class PublicityPage(WorkPage):
                          .replace("%2", f"{min(o.due_on for o in waiting):%Y-%m-%d}"))
         self.overdue.setText("  ".join(texts))
         self.overdue.setVisible(bool(texts))
-        self.record_button.setEnabled(period is not None)
+        self.record_button.setEnabled(period is not None and loaded.state == "publicised")
+        self.record_button.setToolTip(
+            "" if loaded.state == "publicised" or period is None
+            else self.tr("成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。"))
         self._show_blockers(loaded)
         self._update_buttons()
 

@@ -701,14 +701,25 @@ class ScoresPage(WorkPage):
 
     def _update_buttons(self) -> None:
         has_sitting = self.loaded is not None and self.loaded.code is not None and not self.loaded.sheet_error
-        self.settle_button.setEnabled(len(self.mismatch_table.selected_rows()) == 1)
-        self.lock_button.setEnabled(has_sitting)
-        self.results_button.setEnabled(has_sitting)
-        self.change_button.setEnabled(bool(self.loaded and self.loaded.names))
+        state = self.ctx.sitting.state if self.ctx.sitting is not None else ""
+        # the services refuse the rest; the page says so before anyone tries
+        scoring_open = state in {s.value for s in scoring.SCORING_STATES}
+        choosing = scoring_open and state != "marked"
+        changeable = state in {s.value for s in scoring.CHANGEABLE_STATES}
+        closed = self.tr("认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。").replace(
+            "%1", self.ctx.sitting.state_label if self.ctx.sitting is not None else "")
+        self.settle_button.setEnabled(scoring_open and len(self.mismatch_table.selected_rows()) == 1)
+        self.lock_button.setEnabled(scoring_open and has_sitting)
+        self.results_button.setEnabled(scoring_open and has_sitting)
+        self.change_button.setEnabled(changeable and bool(self.loaded and self.loaded.names))
         has_sessions = bool(self.loaded and self.loaded.marking)
-        self.assign_button.setEnabled(has_sessions)
-        self.unassign_button.setEnabled(len(self.marker_table.selected_rows()) == 1)
+        self.assign_button.setEnabled(choosing and has_sessions)
+        self.unassign_button.setEnabled(choosing and len(self.marker_table.selected_rows()) == 1)
         self.sheets_button.setEnabled(has_sessions)
+        for button, allowed in ((self.settle_button, scoring_open), (self.lock_button, scoring_open),
+                                (self.results_button, scoring_open), (self.change_button, changeable),
+                                (self.assign_button, choosing), (self.unassign_button, choosing)):
+            button.setToolTip("" if allowed or not state else closed)
 
     # --- entering ---------------------------------------------------------------------------------------
     def set_mark(self, application_id: int, text: str) -> None:
