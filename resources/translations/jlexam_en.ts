@@ -4,67 +4,67 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="145"/>
+        <location filename="../../ui/pages/publicity.py" line="146"/>
         <source>答复异议</source>
         <translation>Answer objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="145"/>
+        <location filename="../../ui/pages/publicity.py" line="146"/>
         <source>答复</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="149"/>
+        <location filename="../../ui/pages/publicity.py" line="150"/>
         <source>异议</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="150"/>
+        <location filename="../../ui/pages/publicity.py" line="151"/>
         <source>答复期限</source>
         <translation>Answer due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="152"/>
+        <location filename="../../ui/pages/publicity.py" line="153"/>
         <source>例如：复核原始答卷，漏计一题 2 分</source>
         <translation>e.g. original answer sheet re-checked; 2 points for one question had been missed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="155"/>
+        <location filename="../../ui/pages/publicity.py" line="156"/>
         <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
         <translation>e.g. score stands / theory score corrected to 61</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="157"/>
+        <location filename="../../ui/pages/publicity.py" line="158"/>
         <source>复核情况 *</source>
         <translation>Re-check findings *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="158"/>
+        <location filename="../../ui/pages/publicity.py" line="159"/>
         <source>答复结论 *</source>
         <translation>Outcome *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="159"/>
+        <location filename="../../ui/pages/publicity.py" line="160"/>
         <source>答复日期 *</source>
         <translation>Answered on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="163"/>
+        <location filename="../../ui/pages/publicity.py" line="164"/>
         <source>更正%1</source>
         <translation>Correct %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="171"/>
+        <location filename="../../ui/pages/publicity.py" line="172"/>
         <source>成绩更正</source>
         <translation>Score correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="172"/>
+        <location filename="../../ui/pages/publicity.py" line="173"/>
         <source>只有关联了考生的异议才能更正成绩；更正后须重新发布公示。</source>
         <translation>Scores can only be corrected for objections linked to a candidate; after a correction the results must be published again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="186"/>
+        <location filename="../../ui/pages/publicity.py" line="187"/>
         <source>请填写更正后的成绩。</source>
         <translation>Enter the corrected score.</translation>
     </message>
@@ -2215,52 +2215,52 @@ Rooms: %7</translation>
 <context>
     <name>ChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="232"/>
+        <location filename="../../ui/pages/scores.py" line="132"/>
         <source>更正已锁定的成绩</source>
         <translation>Correct a locked score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="232"/>
+        <location filename="../../ui/pages/scores.py" line="132"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="237"/>
+        <location filename="../../ui/pages/scores.py" line="137"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="245"/>
+        <location filename="../../ui/pages/scores.py" line="145"/>
         <source>写明更正的理由和依据</source>
         <translation>State the reason and basis for the correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="247"/>
+        <location filename="../../ui/pages/scores.py" line="147"/>
         <source>考生 *</source>
         <translation>Candidate *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="248"/>
+        <location filename="../../ui/pages/scores.py" line="148"/>
         <source>考核部分 *</source>
         <translation>Exam part *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="249"/>
+        <location filename="../../ui/pages/scores.py" line="149"/>
         <source>更正后成绩 *</source>
         <translation>Corrected score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="250"/>
+        <location filename="../../ui/pages/scores.py" line="150"/>
         <source>理由 *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="251"/>
+        <location filename="../../ui/pages/scores.py" line="151"/>
         <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
         <translation>Corrections are written to the audit log; a score corrected after publication must be publicised again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="260"/>
+        <location filename="../../ui/pages/scores.py" line="160"/>
         <source>请选择考生。</source>
         <translation>Choose a candidate.</translation>
     </message>
@@ -4493,22 +4493,22 @@ Rooms: %7</translation>
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="196"/>
+        <location filename="../../ui/pages/publicity.py" line="197"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="196"/>
+        <location filename="../../ui/pages/publicity.py" line="197"/>
         <source>生成并预览</source>
         <translation>Generate and preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="199"/>
+        <location filename="../../ui/pages/publicity.py" line="200"/>
         <source>签发人 *</source>
         <translation>Signed by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="206"/>
+        <location filename="../../ui/pages/publicity.py" line="207"/>
         <source>请填写签发人。</source>
         <translation>Enter who signs the letter.</translation>
     </message>
@@ -4673,62 +4673,62 @@ Rooms: %7</translation>
 <context>
     <name>MarkerDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="274"/>
+        <location filename="../../ui/pages/scores.py" line="174"/>
         <source>安排阅卷人</source>
         <translation>Assign marker</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="274"/>
+        <location filename="../../ui/pages/scores.py" line="174"/>
         <source>选配</source>
         <translation>Assign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="280"/>
+        <location filename="../../ui/pages/scores.py" line="180"/>
         <source>%1（考生 %2 人）</source>
         <translation>%1 (%2 candidates)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="288"/>
+        <location filename="../../ui/pages/scores.py" line="188"/>
         <source>场次 *</source>
         <translation>Session *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="289"/>
+        <location filename="../../ui/pages/scores.py" line="189"/>
         <source>考场 *</source>
         <translation>Room *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="290"/>
+        <location filename="../../ui/pages/scores.py" line="190"/>
         <source>考评员 *</source>
         <translation>Assessor *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="294"/>
+        <location filename="../../ui/pages/scores.py" line="194"/>
         <source>阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。</source>
         <translation>A marker must be an assessor in the staff register: employed, appointed for the exam day and for the candidates&apos; occupation and level (002 §25, §38). Register anyone missing on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="325"/>
+        <location filename="../../ui/pages/scores.py" line="225"/>
         <source>本场次全部考场</source>
         <translation>All rooms of the session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="349"/>
+        <location filename="../../ui/pages/scores.py" line="249"/>
         <source>（不符合条件）</source>
         <translation> (not qualified)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="357"/>
+        <location filename="../../ui/pages/scores.py" line="257"/>
         <source>名册中还没有考评员：请先在“考务人员”页登记考评员。</source>
         <translation>No assessors in the register yet: register them on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="364"/>
+        <location filename="../../ui/pages/scores.py" line="264"/>
         <source>符合条件。</source>
         <translation>Qualified.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="383"/>
+        <location filename="../../ui/pages/scores.py" line="283"/>
         <source>请选择场次和考评员。</source>
         <translation>Choose a session and an assessor.</translation>
     </message>
@@ -4947,52 +4947,52 @@ Rooms: %7</translation>
 <context>
     <name>ObjectionDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="107"/>
+        <location filename="../../ui/pages/publicity.py" line="108"/>
         <source>登记异议</source>
         <translation>Record objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="107"/>
+        <location filename="../../ui/pages/publicity.py" line="108"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="110"/>
+        <location filename="../../ui/pages/publicity.py" line="111"/>
         <source>异议人姓名</source>
         <translation>Name of the objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="113"/>
+        <location filename="../../ui/pages/publicity.py" line="114"/>
         <source>（不针对具体考生）</source>
         <translation>(no particular candidate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="117"/>
+        <location filename="../../ui/pages/publicity.py" line="118"/>
         <source>例如：理论知识考试成绩偏低，申请复核</source>
         <translation>e.g. theory exam score seems too low; requests a re-check</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="119"/>
+        <location filename="../../ui/pages/publicity.py" line="120"/>
         <source>异议人 *</source>
         <translation>Objector *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="120"/>
+        <location filename="../../ui/pages/publicity.py" line="121"/>
         <source>收到日期 *</source>
         <translation>Received on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="121"/>
+        <location filename="../../ui/pages/publicity.py" line="122"/>
         <source>涉及考生</source>
         <translation>Candidate concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="122"/>
+        <location filename="../../ui/pages/publicity.py" line="123"/>
         <source>异议内容 *</source>
         <translation>Objection *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="123"/>
+        <location filename="../../ui/pages/publicity.py" line="124"/>
         <source>异议须在公示期内提出，自收到之日起 5 个工作日内答复（002 第二十五条）。</source>
         <translation>Objections must be raised within the publicity period and answered within 5 working days of receipt (002 §25).</translation>
     </message>
@@ -5304,251 +5304,251 @@ Rooms: %7</translation>
 <context>
     <name>PublicityPage</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="222"/>
+        <location filename="../../ui/pages/publicity.py" line="223"/>
         <source>生成公示名单…</source>
         <translation>Generate publicity list…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="223"/>
+        <location filename="../../ui/pages/publicity.py" line="224"/>
         <source>公示名单（PDF 和 Excel）：证件号码遮挡，不含电话和照片</source>
         <translation>Publicity list (PDF and Excel): ID numbers masked, no phone numbers or photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="237"/>
+        <location filename="../../ui/pages/publicity.py" line="238"/>
         <source>成绩公示</source>
         <translation>Result publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="248"/>
+        <location filename="../../ui/pages/publicity.py" line="249"/>
         <source>公示开始日期</source>
         <translation>Publicity starts on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="251"/>
-        <location filename="../../ui/pages/publicity.py" line="341"/>
-        <location filename="../../ui/pages/publicity.py" line="427"/>
+        <location filename="../../ui/pages/publicity.py" line="252"/>
+        <location filename="../../ui/pages/publicity.py" line="342"/>
+        <location filename="../../ui/pages/publicity.py" line="428"/>
         <source>发布公示</source>
         <translation>Publish results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="258"/>
+        <location filename="../../ui/pages/publicity.py" line="259"/>
         <source>公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。</source>
         <translation>Publicity lasts at least 5 working days (the day of publication counts as day 1 if it is a working day), by the holiday schedule (002 §25).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="265"/>
+        <location filename="../../ui/pages/publicity.py" line="266"/>
         <source>确定成绩、发证前检查</source>
         <translation>Finalise results; checks before issuing certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="273"/>
-        <location filename="../../ui/pages/publicity.py" line="473"/>
-        <location filename="../../ui/pages/publicity.py" line="479"/>
+        <location filename="../../ui/pages/publicity.py" line="274"/>
+        <location filename="../../ui/pages/publicity.py" line="474"/>
+        <location filename="../../ui/pages/publicity.py" line="480"/>
         <source>确定成绩</source>
         <translation>Finalise results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="274"/>
+        <location filename="../../ui/pages/publicity.py" line="275"/>
         <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
         <translation>Finalise the results once the publicity period is over and every objection is answered; certificates can then be issued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="282"/>
+        <location filename="../../ui/pages/publicity.py" line="283"/>
         <source>异议与复核</source>
         <translation>Objections and re-checks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="283"/>
+        <location filename="../../ui/pages/publicity.py" line="284"/>
         <source>登记异议…</source>
         <translation>Record objection…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="284"/>
+        <location filename="../../ui/pages/publicity.py" line="285"/>
         <source>答复…</source>
         <translation>Answer…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="285"/>
+        <location filename="../../ui/pages/publicity.py" line="286"/>
         <source>答复书…</source>
         <translation>Reply letter…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="299"/>
+        <location filename="../../ui/pages/publicity.py" line="300"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="300"/>
+        <location filename="../../ui/pages/publicity.py" line="301"/>
         <source>异议人</source>
         <translation>Objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="301"/>
+        <location filename="../../ui/pages/publicity.py" line="302"/>
         <source>收到日期</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="302"/>
+        <location filename="../../ui/pages/publicity.py" line="303"/>
         <source>答复期限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="304"/>
+        <location filename="../../ui/pages/publicity.py" line="305"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="306"/>
+        <location filename="../../ui/pages/publicity.py" line="307"/>
         <source>答复日期</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="307"/>
+        <location filename="../../ui/pages/publicity.py" line="308"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="308"/>
+        <location filename="../../ui/pages/publicity.py" line="309"/>
         <source>答复结论</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="310"/>
+        <location filename="../../ui/pages/publicity.py" line="311"/>
         <source>没有异议。</source>
         <translation>No objections.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="311"/>
+        <location filename="../../ui/pages/publicity.py" line="312"/>
         <source>按异议人、内容、状态筛选（Ctrl+F）</source>
         <translation>Filter by objector, content, state (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="324"/>
+        <location filename="../../ui/pages/publicity.py" line="325"/>
         <source>读取公示</source>
         <translation>Read publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="330"/>
+        <location filename="../../ui/pages/publicity.py" line="331"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="332"/>
+        <location filename="../../ui/pages/publicity.py" line="333"/>
         <source>本批次成绩结果尚未判定：请先在“成绩”页面锁定各部分成绩并判定结果，再发布公示。</source>
         <translation>The results of this sitting are not decided yet: lock the scores of every part and decide the results on the &quot;Scores&quot; page, then publish them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="337"/>
+        <location filename="../../ui/pages/publicity.py" line="338"/>
         <source>尚未发布公示。</source>
         <translation>Results not published yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="341"/>
+        <location filename="../../ui/pages/publicity.py" line="342"/>
         <source>重新发布公示</source>
         <translation>Publish results again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="349"/>
+        <location filename="../../ui/pages/publicity.py" line="350"/>
         <source>%1 件异议已超过答复期限仍未答复！</source>
         <translation>%1 objections are past their due date and still unanswered!</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="351"/>
+        <location filename="../../ui/pages/publicity.py" line="352"/>
         <source>%1 件异议待答复，最早须于 %2 前答复。</source>
         <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="358"/>
+        <location filename="../../ui/pages/publicity.py" line="359"/>
         <source>成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。</source>
         <translation>Results are final: no more objections. Objections received in the publicity period must be recorded and answered before results are made final.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="363"/>
+        <location filename="../../ui/pages/publicity.py" line="364"/>
         <source>第 %1 次公示：%2 至 %3</source>
         <translation>Publicity #%1: %2 to %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="366"/>
+        <location filename="../../ui/pages/publicity.py" line="367"/>
         <source>（尚未开始）</source>
         <translation> (not started yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="368"/>
+        <location filename="../../ui/pages/publicity.py" line="369"/>
         <source>（公示中）</source>
         <translation> (running)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="370"/>
+        <location filename="../../ui/pages/publicity.py" line="371"/>
         <source>（已期满）</source>
         <translation> (ended)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="372"/>
+        <location filename="../../ui/pages/publicity.py" line="373"/>
         <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
         <translation>The publicity period uses a provisional calendar: the holiday schedule of the years it spans is not entered yet (Settings → Holidays); confirm the period again once it is.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="383"/>
+        <location filename="../../ui/pages/publicity.py" line="384"/>
         <source>成绩已确定，可以发证。</source>
         <translation>Results are final; certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="385"/>
+        <location filename="../../ui/pages/publicity.py" line="386"/>
         <source>公示期已满、异议均已答复：可以确定成绩。</source>
         <translation>The publicity period is over and every objection is answered: the results can be finalised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="421"/>
+        <location filename="../../ui/pages/publicity.py" line="422"/>
         <source>已发布第 %1 次公示：%2 至 %3。</source>
         <translation>Published results (publicity #%1): %2 to %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="424"/>
+        <location filename="../../ui/pages/publicity.py" line="425"/>
         <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
         <translation>The publicity period is provisional (calendar not covered); enter the holiday schedule and confirm it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="437"/>
+        <location filename="../../ui/pages/publicity.py" line="438"/>
         <source>生成公示名单</source>
         <translation>Generate publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="438"/>
+        <location filename="../../ui/pages/publicity.py" line="439"/>
         <source>公示名单已生成；Excel 版保存在 %1。</source>
         <translation>Publicity list generated; the Excel version is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="439"/>
+        <location filename="../../ui/pages/publicity.py" line="440"/>
         <source>成绩公示名单</source>
         <translation>Result publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="446"/>
+        <location filename="../../ui/pages/publicity.py" line="447"/>
         <source>异议已登记；请在答复期限内复核并答复。</source>
         <translation>Objection recorded; re-check and answer it before it is due.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="455"/>
+        <location filename="../../ui/pages/publicity.py" line="456"/>
         <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
         <translation>Objection answered; the score was corrected and written to the audit log. Scores changed: the results must be published again (click &quot;Publish results again&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="458"/>
+        <location filename="../../ui/pages/publicity.py" line="459"/>
         <source>异议已答复，成绩未变更。</source>
         <translation>Objection answered; scores unchanged.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="468"/>
+        <location filename="../../ui/pages/publicity.py" line="469"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="473"/>
+        <location filename="../../ui/pages/publicity.py" line="474"/>
         <source>确定后成绩不再公示，可以发放证书。</source>
         <translation>Once finalised, the results are no longer on publicity and certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="480"/>
+        <location filename="../../ui/pages/publicity.py" line="481"/>
         <source>成绩已确定，可以在“证书”页面发证。</source>
         <translation>Results finalised; issue certificates on the &quot;Certificates&quot; page.</translation>
     </message>
@@ -6391,394 +6391,394 @@ Rooms: %7</translation>
 <context>
     <name>ScoresPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="405"/>
+        <location filename="../../ui/pages/scores.py" line="305"/>
         <source>第 1 轮（第一人）</source>
         <translation>Round 1 (first clerk)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="406"/>
+        <location filename="../../ui/pages/scores.py" line="306"/>
         <source>第 2 轮（第二人）</source>
         <translation>Round 2 (second clerk)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="408"/>
+        <location filename="../../ui/pages/scores.py" line="308"/>
         <source>考核部分</source>
         <translation>Exam part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="427"/>
+        <location filename="../../ui/pages/scores.py" line="327"/>
         <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
         <translation>You can view this page; the exam office enters scores, the chief examiner / supervisor settles and locks them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="432"/>
+        <location filename="../../ui/pages/scores.py" line="332"/>
         <source>阅卷人（002 第二十五条）</source>
         <translation>Markers (002 §25)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="433"/>
+        <location filename="../../ui/pages/scores.py" line="333"/>
         <source>安排阅卷人…</source>
         <translation>Assign marker…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="434"/>
+        <location filename="../../ui/pages/scores.py" line="334"/>
         <source>从合格的考评员中为场次或考场选配阅卷人</source>
         <translation>Assign a qualified assessor to mark a session or room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="435"/>
-        <location filename="../../ui/pages/scores.py" line="953"/>
-        <location filename="../../ui/pages/scores.py" line="958"/>
-        <location filename="../../ui/pages/scores.py" line="969"/>
+        <location filename="../../ui/pages/scores.py" line="335"/>
+        <location filename="../../ui/pages/scores.py" line="853"/>
+        <location filename="../../ui/pages/scores.py" line="858"/>
+        <location filename="../../ui/pages/scores.py" line="869"/>
         <source>取消选配</source>
         <translation>Unassign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="436"/>
+        <location filename="../../ui/pages/scores.py" line="336"/>
         <source>名单</source>
         <translation>List</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="438"/>
+        <location filename="../../ui/pages/scores.py" line="338"/>
         <source>显示或隐藏阅卷人名单（选中一行可取消选配）</source>
         <translation>Show or hide the markers (select a row to unassign)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="440"/>
+        <location filename="../../ui/pages/scores.py" line="340"/>
         <source>写出评分记录表…</source>
         <translation>Write score sheets…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="442"/>
+        <location filename="../../ui/pages/scores.py" line="342"/>
         <source>按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）</source>
         <translation>Write an Excel entry sheet and a printable PDF score sheet (with the markers&apos; signature lines) for each session and room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="456"/>
+        <location filename="../../ui/pages/scores.py" line="356"/>
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="457"/>
+        <location filename="../../ui/pages/scores.py" line="357"/>
         <source>考场</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="458"/>
+        <location filename="../../ui/pages/scores.py" line="358"/>
         <source>阅卷人</source>
         <translation>Marker</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="459"/>
+        <location filename="../../ui/pages/scores.py" line="359"/>
         <source>考评员证号</source>
         <translation>Assessor cert. no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="460"/>
+        <location filename="../../ui/pages/scores.py" line="360"/>
         <source>选配人</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="462"/>
+        <location filename="../../ui/pages/scores.py" line="362"/>
         <source>本部分尚未选配阅卷人。</source>
         <translation>No markers assigned for this part.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="473"/>
+        <location filename="../../ui/pages/scores.py" line="373"/>
         <source>录入成绩</source>
         <translation>Enter scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="474"/>
+        <location filename="../../ui/pages/scores.py" line="374"/>
         <source>导出录入表…</source>
         <translation>Export sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="475"/>
+        <location filename="../../ui/pages/scores.py" line="375"/>
         <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
         <translation>Export this round&apos;s Excel entry sheet; import it once filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="476"/>
+        <location filename="../../ui/pages/scores.py" line="376"/>
         <source>导入录入表…</source>
         <translation>Import sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="487"/>
-        <location filename="../../ui/pages/scores.py" line="524"/>
+        <location filename="../../ui/pages/scores.py" line="387"/>
+        <location filename="../../ui/pages/scores.py" line="424"/>
         <source>报名号</source>
         <translation>Appl.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="487"/>
-        <location filename="../../ui/pages/scores.py" line="525"/>
+        <location filename="../../ui/pages/scores.py" line="387"/>
+        <location filename="../../ui/pages/scores.py" line="425"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="487"/>
+        <location filename="../../ui/pages/scores.py" line="387"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="487"/>
+        <location filename="../../ui/pages/scores.py" line="387"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="487"/>
+        <location filename="../../ui/pages/scores.py" line="387"/>
         <source>成绩</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="505"/>
+        <location filename="../../ui/pages/scores.py" line="405"/>
         <source>保存本轮录入</source>
         <translation>Save this round</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="506"/>
+        <location filename="../../ui/pages/scores.py" line="406"/>
         <source>只保存填写了成绩的行；空白的行留待以后录入</source>
         <translation>Only rows with a score are saved; blank rows can be entered later</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="514"/>
+        <location filename="../../ui/pages/scores.py" line="414"/>
         <source>核对、核定与锁定</source>
         <translation>Reconcile, settle and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="519"/>
+        <location filename="../../ui/pages/scores.py" line="419"/>
         <source>两轮录入不一致的成绩：</source>
         <translation>Scores that differ between the two rounds:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="526"/>
+        <location filename="../../ui/pages/scores.py" line="426"/>
         <source>第 1 轮</source>
         <translation>Round 1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="527"/>
+        <location filename="../../ui/pages/scores.py" line="427"/>
         <source>第 2 轮</source>
         <translation>Round 2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="529"/>
+        <location filename="../../ui/pages/scores.py" line="429"/>
         <source>没有不一致的成绩。</source>
         <translation>No differences.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="536"/>
+        <location filename="../../ui/pages/scores.py" line="436"/>
         <source>核定…</source>
         <translation>Settle…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="537"/>
+        <location filename="../../ui/pages/scores.py" line="437"/>
         <source>复核原始答卷后核定不一致的成绩</source>
         <translation>Settle a differing score after checking the original paper</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="538"/>
+        <location filename="../../ui/pages/scores.py" line="438"/>
         <source>锁定本部分成绩</source>
         <translation>Lock this part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="539"/>
+        <location filename="../../ui/pages/scores.py" line="439"/>
         <source>更正成绩…</source>
         <translation>Correct score…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="540"/>
-        <location filename="../../ui/pages/scores.py" line="889"/>
-        <location filename="../../ui/pages/scores.py" line="912"/>
+        <location filename="../../ui/pages/scores.py" line="440"/>
+        <location filename="../../ui/pages/scores.py" line="789"/>
+        <location filename="../../ui/pages/scores.py" line="812"/>
         <source>判定成绩结果</source>
         <translation>Decide results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="542"/>
+        <location filename="../../ui/pages/scores.py" line="442"/>
         <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
         <translation>Decide pass or fail for every candidate by each standard&apos;s pass mark; every part must be locked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="573"/>
+        <location filename="../../ui/pages/scores.py" line="473"/>
         <source>读取成绩</source>
         <translation>Load scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="579"/>
+        <location filename="../../ui/pages/scores.py" line="479"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="592"/>
+        <location filename="../../ui/pages/scores.py" line="492"/>
         <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
         <translation> Scores are locked and decided; to change one, the chief examiner uses &quot;Correct score&quot; with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="602"/>
+        <location filename="../../ui/pages/scores.py" line="502"/>
         <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
         <translation>%1, round %2. Only the scores you entered in this round are shown; another clerk enters the other round independently, and neither sees the other&apos;s (002 §25). %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="625"/>
+        <location filename="../../ui/pages/scores.py" line="525"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
         <translation>%1: %2 agree, %3 differ, %4 missing in round 1, %5 missing in round 2; %6 locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="635"/>
+        <location filename="../../ui/pages/scores.py" line="535"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
         <translation>
 Settle the differences after checking the original papers and enter the missing scores; then the part can be locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="642"/>
+        <location filename="../../ui/pages/scores.py" line="542"/>
         <source>名单（%1）</source>
         <translation>List (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="646"/>
+        <location filename="../../ui/pages/scores.py" line="546"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="655"/>
+        <location filename="../../ui/pages/scores.py" line="555"/>
         <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
         <translation>Before this part is locked, markers must be assigned from qualified assessors (002 §25). No marker yet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="660"/>
+        <location filename="../../ui/pages/scores.py" line="560"/>
         <source>未另选阅卷人的考场由考场考评员现场评分：</source>
         <translation>Rooms without an assigned marker are marked on the spot by their assessors: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="668"/>
+        <location filename="../../ui/pages/scores.py" line="568"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="672"/>
+        <location filename="../../ui/pages/scores.py" line="572"/>
         <source>各考场均已选配阅卷人：%1</source>
         <translation>Every room has a marker: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="699"/>
+        <location filename="../../ui/pages/scores.py" line="599"/>
         <source>已填 %1 / 共 %2 人</source>
         <translation>%1 of %2 filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="709"/>
+        <location filename="../../ui/pages/scores.py" line="609"/>
         <source>认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。</source>
         <translation>The sitting is “%1”: results are judged or final, so this can no longer be done.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="746"/>
+        <location filename="../../ui/pages/scores.py" line="646"/>
         <source>还没有填写任何成绩。</source>
         <translation>No scores filled in yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="753"/>
+        <location filename="../../ui/pages/scores.py" line="653"/>
         <source>保存成绩</source>
         <translation>Save scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="755"/>
+        <location filename="../../ui/pages/scores.py" line="655"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation>Saved %3 scores (%2, round %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="770"/>
+        <location filename="../../ui/pages/scores.py" line="670"/>
         <source>%1-%2-第%3轮录入表.xlsx</source>
         <translation>%1-%2-round-%3-entry-sheet.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="777"/>
-        <location filename="../../ui/pages/scores.py" line="799"/>
+        <location filename="../../ui/pages/scores.py" line="677"/>
+        <location filename="../../ui/pages/scores.py" line="699"/>
         <source>导出成绩录入表</source>
         <translation>Export entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="779"/>
-        <location filename="../../ui/pages/scores.py" line="809"/>
+        <location filename="../../ui/pages/scores.py" line="679"/>
+        <location filename="../../ui/pages/scores.py" line="709"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="800"/>
+        <location filename="../../ui/pages/scores.py" line="700"/>
         <source>录入表已保存到 %1。</source>
         <translation>Entry sheet saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="809"/>
-        <location filename="../../ui/pages/scores.py" line="824"/>
+        <location filename="../../ui/pages/scores.py" line="709"/>
+        <location filename="../../ui/pages/scores.py" line="724"/>
         <source>导入成绩录入表</source>
         <translation>Import entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="826"/>
+        <location filename="../../ui/pages/scores.py" line="726"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation>Entered %3 round %2 scores from %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="856"/>
+        <location filename="../../ui/pages/scores.py" line="756"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation>Settled and locked the score of %1; the basis is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="867"/>
+        <location filename="../../ui/pages/scores.py" line="767"/>
         <source>锁定成绩</source>
         <translation>Lock scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="869"/>
+        <location filename="../../ui/pages/scores.py" line="769"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation>Locked %2 scores (%1). Once locked, only the chief examiner can correct them, with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="881"/>
+        <location filename="../../ui/pages/scores.py" line="781"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation>Score corrected; the correction is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="890"/>
+        <location filename="../../ui/pages/scores.py" line="790"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation>Decide pass or fail for every candidate from the locked scores; the sitting becomes &quot;Marked&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="891"/>
+        <location filename="../../ui/pages/scores.py" line="791"/>
         <source>判定</source>
         <translation>Decide</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="902"/>
+        <location filename="../../ui/pages/scores.py" line="802"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
         <translation>Results decided: %1 passed, %2 failed, %3 absent. The results can now be publicised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="925"/>
+        <location filename="../../ui/pages/scores.py" line="825"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
         <translation>Assigned %1 as marker for %2 %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="954"/>
+        <location filename="../../ui/pages/scores.py" line="854"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
         <translation>Unassign %1 as marker for %2 %3?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="970"/>
+        <location filename="../../ui/pages/scores.py" line="870"/>
         <source>已取消 %1 的阅卷安排。</source>
         <translation>%1 is no longer a marker.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="980"/>
+        <location filename="../../ui/pages/scores.py" line="880"/>
         <source>选择保存评分记录表的文件夹</source>
         <translation>Choose a folder for the score sheets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="995"/>
+        <location filename="../../ui/pages/scores.py" line="895"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
         <translation>Wrote %2 entry and score sheets (%1, round %3, %4 candidates) to %5.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="1006"/>
+        <location filename="../../ui/pages/scores.py" line="906"/>
         <source>写出评分记录表</source>
         <translation>Write score sheets</translation>
     </message>
@@ -7565,57 +7565,57 @@ The %1 schedule is not entered yet: once the State Council publishes it, click &
 <context>
     <name>SettleDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="196"/>
+        <location filename="../../ui/pages/scores.py" line="96"/>
         <source>核定成绩</source>
         <translation>Settle score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="196"/>
+        <location filename="../../ui/pages/scores.py" line="96"/>
         <source>核定并锁定</source>
         <translation>Settle and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="199"/>
+        <location filename="../../ui/pages/scores.py" line="99"/>
         <source>考生</source>
         <translation>Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="198"/>
+        <location filename="../../ui/pages/scores.py" line="98"/>
         <source>%1（报名号 %2）</source>
         <translation>%1 (application %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="200"/>
+        <location filename="../../ui/pages/scores.py" line="100"/>
         <source>考核部分</source>
         <translation>Exam part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="202"/>
+        <location filename="../../ui/pages/scores.py" line="102"/>
         <source>两轮录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="204"/>
+        <location filename="../../ui/pages/scores.py" line="104"/>
         <source>第 1 轮 %1；第 2 轮 %2</source>
         <translation>Round 1: %1; round 2: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="212"/>
+        <location filename="../../ui/pages/scores.py" line="112"/>
         <source>例如：复核原始答卷，第二轮录入有误</source>
         <translation>e.g. checked the original paper; round 2 was entered wrongly</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="214"/>
+        <location filename="../../ui/pages/scores.py" line="114"/>
         <source>核定成绩 *</source>
         <translation>Settled score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="215"/>
+        <location filename="../../ui/pages/scores.py" line="115"/>
         <source>核定依据 *</source>
         <translation>Basis *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="223"/>
+        <location filename="../../ui/pages/scores.py" line="123"/>
         <source>请填写核定的成绩。</source>
         <translation>Enter the settled score.</translation>
     </message>
@@ -8784,7 +8784,7 @@ The %1 schedule is not entered yet: once the State Council publishes it, click &
 <context>
     <name>WorkPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="102"/>
+        <location filename="../../ui/pages/work.py" line="69"/>
         <source>（依据：%1）</source>
         <translation> (rule: %1)</translation>
     </message>

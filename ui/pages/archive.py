@@ -37,8 +37,8 @@ from jlexam.services import archives, reports
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage, role_label
-from ui.pages.scores import WorkPage, documents_folder
 from ui.pages.sittings import TaskDialog, date_edit
+from ui.pages.work import WorkPage, documents_folder
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, danger, primary

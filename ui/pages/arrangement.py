@@ -43,8 +43,8 @@ from ui.context import AppContext
 from ui.labels import joined, label
 from ui.navigation import Stage
 from ui.pages.base import LOCKED_STATES, RED, arrangement_block, gate
-from ui.pages.scores import WorkPage
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, occupation_name
+from ui.pages.work import WorkPage
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Card, primary

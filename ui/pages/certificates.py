@@ -34,8 +34,8 @@ from jlexam.services.settings import list_printer_offsets, printer_offset
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
-from ui.pages.scores import WorkPage, preview, temp_pdf
 from ui.pages.sittings import RIGHT, TaskDialog, date_edit, offer_text
+from ui.pages.work import WorkPage, preview, temp_pdf
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, confirm, danger, primary

@@ -44,8 +44,8 @@ from jlexam.services import sittings as sitting_service
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
-from ui.pages.scores import WorkPage, documents_folder, preview, temp_pdf
 from ui.pages.sittings import RIGHT, beijing
+from ui.pages.work import WorkPage, documents_folder, preview, temp_pdf
 from ui.tables import Column, TableView
 from ui.tasks import run_task
 from ui.widgets import Card, confirm, primary

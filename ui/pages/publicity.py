@@ -34,8 +34,9 @@ from jlexam.services import eligibility, publicity
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
-from ui.pages.scores import MARK_HINT, WorkPage, preview, temp_pdf
+from ui.pages.scores import MARK_HINT
 from ui.pages.sittings import TaskDialog, date_edit
+from ui.pages.work import WorkPage, preview, temp_pdf
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, confirm, primary

@@ -37,8 +37,8 @@ from ui.labels import joined, label
 from ui.navigation import Stage
 from ui.pages.base import BEFORE_CLOSE, LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.checkin import session_text
-from ui.pages.scores import WorkPage
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, date_edit, occupation_name
+from ui.pages.work import WorkPage
 from ui.tables import Column, TableView
 from ui.tasks import Progress
 from ui.widgets import Card, primary
