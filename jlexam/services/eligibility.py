@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jlexam.domain.eligibility import ApplicantFacts, evaluate
 from jlexam.domain.levels import SkillLevel
+from jlexam.domain.sitting_state import SittingState
 from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.sittings import get_sitting
@@ -85,6 +86,7 @@ def evaluate_sitting(uow: UnitOfWork, sitting_code: str) -> tuple[int, int]:
     """Run the engine over every undecided application; returns (eligible, ineligible)."""
     s = uow.session
     sitting = get_sitting(s, sitting_code)
+    require_review_open(sitting)
     on = _reference_date(sitting, uow.now.date())
     majors = {(m.major, m.occupation_code) for m in s.scalars(select(MajorMapping))}
     inst = s.scalar(select(Institution))
@@ -119,10 +121,28 @@ def evaluate_sitting(uow: UnitOfWork, sitting_code: str) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+# Review runs while registration is open and after it closes, until the arrangement is locked: the seat plans,
+# tickets, scores and certificates that follow rest on the decisions (002 §17-21).
+REVIEW_STATES = frozenset({SittingState.OPEN, SittingState.CLOSED})
+
+
+def require_review_open(sitting: Sitting) -> None:
+    state = SittingState(sitting.state)
+    if state not in REVIEW_STATES:
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{state.label}”：资格审核在报名期间和报名截止后、锁定考场编排前进行，"
+            "现在不能再核查、审核或补充材料。已发证书确属不符合条件的，请在“证书”页撤销（001 第十二条）。",
+            rule="002 §17",
+        )
+
+
 def _application(s: Session, application_id: int) -> Application:
     app = s.get(Application, application_id)
     if app is None:
         raise NotFound(f"报名记录 {application_id} 不存在。")
+    sitting = s.get(Sitting, app.sitting_id)
+    assert sitting is not None
+    require_review_open(sitting)
     return app
 
 

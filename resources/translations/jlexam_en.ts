@@ -5698,7 +5698,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="594"/>
-        <location filename="../../ui/pages/registration.py" line="864"/>
+        <location filename="../../ui/pages/registration.py" line="874"/>
         <source>导入照片</source>
         <translation>Import photos</translation>
     </message>
@@ -5729,7 +5729,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="617"/>
-        <location filename="../../ui/pages/registration.py" line="894"/>
+        <location filename="../../ui/pages/registration.py" line="904"/>
         <source>按申报条件核查</source>
         <translation>Check eligibility</translation>
     </message>
@@ -5750,13 +5750,13 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="646"/>
-        <location filename="../../ui/pages/registration.py" line="883"/>
+        <location filename="../../ui/pages/registration.py" line="893"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="647"/>
-        <location filename="../../ui/pages/registration.py" line="884"/>
+        <location filename="../../ui/pages/registration.py" line="894"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
@@ -5807,7 +5807,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="667"/>
-        <location filename="../../ui/pages/registration.py" line="923"/>
+        <location filename="../../ui/pages/registration.py" line="933"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
@@ -5853,181 +5853,186 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/registration.py" line="715"/>
+        <source>认定批次 %1 %2：考场编排已锁定，报名和资格审核结果只能查看。</source>
+        <translation>Sitting %1 is %2: the arrangement is locked; applications and review decisions are read-only.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/registration.py" line="718"/>
         <source>认定批次 %1 报名中。</source>
         <translation>Sitting %1 is open for registration.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="718"/>
+        <location filename="../../ui/pages/registration.py" line="721"/>
         <source>只能在报名中时登记报名。</source>
         <translation>Applications can only be recorded while registration is open.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="734"/>
+        <location filename="../../ui/pages/registration.py" line="737"/>
         <source>毕业年度学生</source>
         <translation>graduating students</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="734"/>
+        <location filename="../../ui/pages/registration.py" line="737"/>
         <source>报名</source>
         <translation>applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="736"/>
+        <location filename="../../ui/pages/registration.py" line="739"/>
         <source>共 %1 份%2：待核查 %3，符合 %4，不符合 %5；审核通过 %6（其中破格 %7），不通过 %8，待审核 %9。</source>
         <translation>%1 %2: %3 to check, %4 eligible, %5 not eligible; %6 approved (%7 by exception), %8 rejected, %9 undecided.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="742"/>
+        <location filename="../../ui/pages/registration.py" line="745"/>
         <source>%1 名考生没有照片…</source>
         <translation>%1 candidates without a photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="749"/>
+        <location filename="../../ui/pages/registration.py" line="752"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="751"/>
+        <location filename="../../ui/pages/registration.py" line="754"/>
         <source>本批次尚无报名。点击“导入报名名册…”或“登记报名…”。</source>
         <translation>No applications in this sitting yet. Click &quot;Import roster…&quot; or &quot;Record application…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="752"/>
+        <location filename="../../ui/pages/registration.py" line="755"/>
         <source>本批次尚无报名。</source>
         <translation>No applications in this sitting yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="754"/>
+        <location filename="../../ui/pages/registration.py" line="757"/>
         <source>没有符合筛选条件的报名。</source>
         <translation>No applications match the filter.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="764"/>
+        <location filename="../../ui/pages/registration.py" line="774"/>
         <source>已选 %1 份</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="765"/>
+        <location filename="../../ui/pages/registration.py" line="775"/>
         <source>选择报名后审核；可按住 Ctrl 或 Shift 多选。</source>
         <translation>Select applications to review them; hold Ctrl or Shift to select several.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="806"/>
+        <location filename="../../ui/pages/registration.py" line="816"/>
         <source>已登记报名。</source>
         <translation>Application recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="823"/>
+        <location filename="../../ui/pages/registration.py" line="833"/>
         <source>名册导入完成：共 %1 行，导入 %2 人，未导入 %3 行。</source>
         <translation>Roster imported: %1 rows, %2 candidates imported, %3 rows not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="826"/>
+        <location filename="../../ui/pages/registration.py" line="836"/>
         <source>错误说明已保存到 %1。</source>
         <translation>The list of errors is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="832"/>
+        <location filename="../../ui/pages/registration.py" line="842"/>
         <source>保存报名名册模板</source>
         <translation>Save roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="834"/>
+        <location filename="../../ui/pages/registration.py" line="844"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="849"/>
+        <location filename="../../ui/pages/registration.py" line="859"/>
         <source>生成名册模板</source>
         <translation>Generate roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="850"/>
+        <location filename="../../ui/pages/registration.py" line="860"/>
         <source>名册模板已保存到 %1。</source>
         <translation>Roster template saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="854"/>
+        <location filename="../../ui/pages/registration.py" line="864"/>
         <source>选择照片文件夹</source>
         <translation>Choose the photo folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="856"/>
+        <location filename="../../ui/pages/registration.py" line="866"/>
         <source>选择照片压缩包</source>
         <translation>Choose the photo archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="856"/>
+        <location filename="../../ui/pages/registration.py" line="866"/>
         <source>ZIP 压缩包 (*.zip)</source>
         <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="865"/>
+        <location filename="../../ui/pages/registration.py" line="875"/>
         <source>正在检查并导入照片……</source>
         <translation>Checking and importing photos…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="868"/>
+        <location filename="../../ui/pages/registration.py" line="878"/>
         <source>照片导入完成：新增 %1，替换 %2，未导入 %3。</source>
         <translation>Photos imported: %1 new, %2 replaced, %3 not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="872"/>
+        <location filename="../../ui/pages/registration.py" line="882"/>
         <source>未导入的照片</source>
         <translation>Photos not imported</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="873"/>
+        <location filename="../../ui/pages/registration.py" line="883"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="873"/>
+        <location filename="../../ui/pages/registration.py" line="883"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="881"/>
+        <location filename="../../ui/pages/registration.py" line="891"/>
         <source>没有照片的考生</source>
         <translation>Candidates without a photo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="882"/>
+        <location filename="../../ui/pages/registration.py" line="892"/>
         <source>准考证需要照片。请以证件号码命名照片文件后用“导入照片”导入。</source>
         <translation>Admission tickets need a photo. Name the photo files by ID number and import them with &quot;Import photos&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="895"/>
+        <location filename="../../ui/pages/registration.py" line="905"/>
         <source>正在按国家职业标准核查申报条件……</source>
         <translation>Checking the eligibility conditions of the national occupational standard…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="899"/>
+        <location filename="../../ui/pages/registration.py" line="909"/>
         <source>核查完成：符合申报条件 %1 份，不符合 %2 份。不符合的可不予通过，或由主考破格通过。</source>
         <translation>Check complete: %1 eligible, %2 not eligible. Those not eligible can be rejected, or approved by exception by the chief examiner.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="918"/>
+        <location filename="../../ui/pages/registration.py" line="928"/>
         <source>已审核通过 %1 份。</source>
         <translation>Approved %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="920"/>
+        <location filename="../../ui/pages/registration.py" line="930"/>
         <source>另有 %1 份未核查、不符合条件或已通过，未处理。</source>
         <translation>%1 more were unchecked, not eligible or already approved, and were left as they are.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="937"/>
+        <location filename="../../ui/pages/registration.py" line="947"/>
         <source>已作不予通过 %1 份。</source>
         <translation>Rejected %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="944"/>
+        <location filename="../../ui/pages/registration.py" line="954"/>
         <source>已破格通过 %1，理由已记入审计日志。</source>
         <translation>Approved %1 by exception; the reason is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="953"/>
+        <location filename="../../ui/pages/registration.py" line="963"/>
         <source>证明材料已保存。</source>
         <translation>Evidence saved.</translation>
     </message>

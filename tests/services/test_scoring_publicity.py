@@ -193,3 +193,16 @@ def test_no_objection_is_recorded_once_results_are_final(db, team, scored):
             team["clerk1"], CODE, "考生二", date(2026, 10, 9), "理论成绩偏低", scored[1]
         )
     assert publicity.list_objections(sup, CODE) == []
+
+
+def test_eligibility_decisions_are_fixed_once_results_exist(db, team, scored):
+    _results(team, scored)
+    sup = team["supervisor"]
+    with pytest.raises(StateError, match="资格审核"):
+        eligibility.decide(sup, scored[0], False, "复查发现工作年限不足")
+    with pytest.raises(StateError, match="资格审核"):
+        eligibility.evaluate_sitting(team["clerk1"], CODE)
+    from jlexam.store.models import Application
+
+    with db.reading() as s:
+        assert s.get(Application, scored[0]).decision == "approved"

@@ -134,4 +134,15 @@ def test_actions_close_once_results_are_final(qtbot, team, scored, make_window, 
     for button in (final.lock_button, final.results_button, final.change_button, final.assign_button):
         assert not button.isEnabled()
         assert "不能再做此操作" in button.toolTip()
+
+    # the eligibility review is over as well: nothing on the registration page may change a decision
+    window = make_window(sup)
+    qtbot.waitUntil(lambda: window.ctx.sitting is not None, timeout=5_000)
+    window.navigation.select("registration")
+    reg = window.current_page()
+    qtbot.waitUntil(lambda: reg.loaded is not None and len(reg.rows) == 3, timeout=5_000)
+    reg.select_ids(scored)
+    assert not reg.evaluate_button.isEnabled()
+    assert not any(b.isEnabled() for b in (reg.approve_button, reg.reject_button, reg.evidence_button))
+    assert "只能查看" in reg.status.label.text()
     assert shown_errors == []

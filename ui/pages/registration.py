@@ -708,8 +708,11 @@ class RegistrationPage(Page):
         elif sitting.state.value == "draft":
             self.status.set(self.tr("认定批次 %1 尚未开放报名：请在“认定批次”页面发布公告并开放报名。")
                             .replace("%1", sitting.name), "warn")
-        elif not is_open:
+        elif not is_open and self._reviewing():
             self.status.set(self.tr("认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。")
+                            .replace("%1", sitting.name).replace("%2", label(sitting.state_label)), "info")
+        elif not is_open:
+            self.status.set(self.tr("认定批次 %1 %2：考场编排已锁定，报名和资格审核结果只能查看。")
                             .replace("%1", sitting.name).replace("%2", label(sitting.state_label)), "info")
         else:
             self.status.set(self.tr("认定批次 %1 报名中。").replace("%1", sitting.name), "ok")
@@ -717,7 +720,7 @@ class RegistrationPage(Page):
             button.setEnabled(is_open)
             button.setToolTip("" if is_open else self.tr("只能在报名中时登记报名。"))
         self.photos_button.setEnabled(sitting is not None)
-        self.evaluate_button.setEnabled(bool(loaded.rows))
+        self.evaluate_button.setEnabled(bool(loaded.rows) and self._reviewing())
         # the graduating-year filter matters where there are students (universities, 003)
         has_students = loaded.university or any(r.student_number for r in loaded.rows)
         self.graduating.setVisible(has_students or self.graduating.isChecked())
@@ -754,14 +757,21 @@ class RegistrationPage(Page):
             self.table.set_empty_text(self.tr("没有符合筛选条件的报名。"))
         self._update_buttons()
 
+    def _reviewing(self) -> bool:
+        """Whether the sitting's state lets the review go on (the service refuses otherwise)."""
+        sitting = self.loaded.sitting if self.loaded is not None else None
+        return sitting is not None and sitting.state in eligibility.REVIEW_STATES
+
     def _update_buttons(self) -> None:
-        chosen = self.table.selected_rows()
-        one = len(chosen) == 1
+        selected = self.table.selected_rows()
+        # nothing may be decided outside the review: the buttons stay off, the status banner says why
+        chosen = selected if self._reviewing() else []
         self.approve_button.setEnabled(any(r.eligibility == "eligible" and r.decision != "approved" for r in chosen))
         self.reject_button.setEnabled(any(r.eligibility != "pending" for r in chosen))
-        self.override_button.setEnabled(one and chosen[0].eligibility == "ineligible" and chosen[0].decision != "approved")
-        self.evidence_button.setEnabled(one)
-        self.selection.setText(self.tr("已选 %1 份").replace("%1", str(len(chosen))) if chosen
+        self.override_button.setEnabled(len(chosen) == 1 and chosen[0].eligibility == "ineligible"
+                                        and chosen[0].decision != "approved")
+        self.evidence_button.setEnabled(len(chosen) == 1)
+        self.selection.setText(self.tr("已选 %1 份").replace("%1", str(len(selected))) if selected
                                else self.tr("选择报名后审核；可按住 Ctrl 或 Shift 多选。"))
 
     def select_ids(self, ids: list[int]) -> None:
