@@ -113,12 +113,22 @@ def _institution(s: Session) -> Institution:
     return inst
 
 
+# Certificates are issued once results are final, and again for any left out until the sitting is reported.
+ISSUE_STATES = frozenset({SittingState.FINAL, SittingState.CERTIFIED})
+
+
 @use_case("certificates.issue", backup="issue-certificates")
 def issue_certificates(uow: UnitOfWork, sitting_code: str, issue_date: date) -> list[str]:
     """Certificates for everyone who passed, once results are final (002 §25-26); returns their numbers."""
     s = uow.session
     sitting = get_sitting(s, sitting_code)
-    if SittingState(sitting.state) not in (SittingState.FINAL, SittingState.CERTIFIED):
+    state = SittingState(sitting.state)
+    if state in (SittingState.REPORTED, SittingState.ARCHIVED):
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{state.label}”：证书数据已上报，不能再为本批次发放新证书；"
+            "遗失补发、更正和撤销仍可办理。"
+        )
+    if state not in ISSUE_STATES:
         blockers = blockers_to_certify(s, sitting_code, issue_date)
         raise StateError(
             "成绩尚未确定，不能发证：" + ("；".join(blockers) or "请先确定成绩。"), rule="002 §25"

@@ -1831,7 +1831,7 @@ Rooms: %7</translation>
     <name>CertificatesPage</name>
     <message>
         <location filename="../../ui/pages/certificates.py" line="151"/>
-        <location filename="../../ui/pages/certificates.py" line="427"/>
+        <location filename="../../ui/pages/certificates.py" line="430"/>
         <source>证书</source>
         <translation>Certificates</translation>
     </message>
@@ -1842,7 +1842,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="161"/>
-        <location filename="../../ui/pages/certificates.py" line="412"/>
+        <location filename="../../ui/pages/certificates.py" line="415"/>
         <source>发放证书</source>
         <translation>Issue certificates</translation>
     </message>
@@ -1960,7 +1960,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="239"/>
-        <location filename="../../ui/pages/certificates.py" line="506"/>
+        <location filename="../../ui/pages/certificates.py" line="509"/>
         <source>登记台账</source>
         <translation>Record ledger entry</translation>
     </message>
@@ -2017,7 +2017,7 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="290"/>
-        <location filename="../../ui/pages/certificates.py" line="523"/>
+        <location filename="../../ui/pages/certificates.py" line="526"/>
         <source>与账面核对</source>
         <translation>Compare with ledger</translation>
     </message>
@@ -2088,126 +2088,131 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/certificates.py" line="350"/>
+        <source>本批次已发证 %1 本，证书数据已上报，不再发放新证书；补发、更正和撤销仍可办理。</source>
+        <translation>%1 certificates issued and reported: no new certificates for this sitting; reissue, correction and revocation remain possible.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/certificates.py" line="353"/>
         <source>成绩尚未确定，暂不能发证：</source>
         <translation>Results are not final yet; certificates cannot be issued:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="351"/>
+        <location filename="../../ui/pages/certificates.py" line="354"/>
         <source>请先完成成绩公示并确定成绩。</source>
         <translation>Complete the result publicity and finalise the results first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="361"/>
+        <location filename="../../ui/pages/certificates.py" line="364"/>
         <source>（未找到打印机）</source>
         <translation>(no printer found)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="367"/>
+        <location filename="../../ui/pages/certificates.py" line="370"/>
         <source>账面结存 %1 张</source>
         <translation>Ledger balance: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="385"/>
+        <location filename="../../ui/pages/certificates.py" line="388"/>
         <source>偏移 右 %1 mm，下 %2 mm</source>
         <translation>Offset right %1, down %2 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="413"/>
+        <location filename="../../ui/pages/certificates.py" line="416"/>
         <source>正在生成证书编号……</source>
         <translation>Generating certificate numbers…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="414"/>
+        <location filename="../../ui/pages/certificates.py" line="417"/>
         <source>已发放证书 %1 本（发证日期 %2）。请在 30 个工作日内上报。</source>
         <translation>Issued %1 certificates (issue date %2). Upload them within 30 working days.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="425"/>
+        <location filename="../../ui/pages/certificates.py" line="428"/>
         <source>套打空白证书（%1，偏移 %2 / %3 mm）</source>
         <translation>Blank certificates (%1, offset %2 / %3 mm)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="429"/>
+        <location filename="../../ui/pages/certificates.py" line="432"/>
         <source>生成证书</source>
         <translation>Generate certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="437"/>
+        <location filename="../../ui/pages/certificates.py" line="440"/>
         <source>校准页</source>
         <translation>Calibration page</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="438"/>
+        <location filename="../../ui/pages/certificates.py" line="441"/>
         <source>证书打印校准页（按实际大小打印）</source>
         <translation>Certificate calibration page (print at actual size)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="446"/>
+        <location filename="../../ui/pages/certificates.py" line="449"/>
         <source>作废证书</source>
         <translation>Void certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="446"/>
+        <location filename="../../ui/pages/certificates.py" line="449"/>
         <source>作废证书 %1？</source>
         <translation>Void certificate %1?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="447"/>
+        <location filename="../../ui/pages/certificates.py" line="450"/>
         <source>继续</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="450"/>
+        <location filename="../../ui/pages/certificates.py" line="453"/>
         <source>已补发证书 %1，原证书 %2 已替换。须重新上报。</source>
         <translation>Reissued certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="452"/>
+        <location filename="../../ui/pages/certificates.py" line="455"/>
         <source>证书 %1 已作废，编号不再使用。</source>
         <translation>Certificate %1 is void; its number is not used again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="462"/>
+        <location filename="../../ui/pages/certificates.py" line="465"/>
         <source>已更正，新证书 %1，原证书 %2 已替换。须重新上报。</source>
         <translation>Corrected: new certificate %1; the original %2 is replaced. It must be uploaded again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <location filename="../../ui/pages/certificates.py" line="475"/>
         <source>交付人 *</source>
         <translation>Delivered by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="472"/>
+        <location filename="../../ui/pages/certificates.py" line="475"/>
         <source>领用人 *</source>
         <translation>Recipient *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="473"/>
+        <location filename="../../ui/pages/certificates.py" line="476"/>
         <source>盘点人 *</source>
         <translation>Counted by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="473"/>
+        <location filename="../../ui/pages/certificates.py" line="476"/>
         <source>报告人 *</source>
         <translation>Reported by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="492"/>
+        <location filename="../../ui/pages/certificates.py" line="495"/>
         <source>请填写保管人和经办人。</source>
         <translation>Enter both the custodian and the other person.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="507"/>
+        <location filename="../../ui/pages/certificates.py" line="510"/>
         <source>已登记%1。</source>
         <translation>Recorded: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="517"/>
+        <location filename="../../ui/pages/certificates.py" line="520"/>
         <source>实点 %1 张，与账面一致。</source>
         <translation>Counted %1; matches the ledger.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/certificates.py" line="519"/>
+        <location filename="../../ui/pages/certificates.py" line="522"/>
         <source>实点 %1 张，账面 %2 张，相差 %3 张：短缺的须查明原因并登记作废。</source>
         <translation>Counted %1, ledger %2, difference %3: find the cause of any shortfall and record it as void.</translation>
     </message>

@@ -95,6 +95,11 @@ def test_upload_batch_verifies_and_the_dashboard_warns(db, final, tmp_path):
     with zipfile.ZipFile(out) as z:
         manifest = z.read("manifest.json").decode()
     assert (info.count == 1 and '"count"' in manifest) or "certificate" in manifest
+    from jlexam.services import archives
+
+    archives.mark_reported(clerk, CODE)  # every certificate uploaded with its receipt
+    with pytest.raises(StateError, match="不能再为本批次发放新证书"):
+        certificates.issue_certificates(sup, CODE, date(2026, 11, 30))
 
 
 def test_two_processes_number_concurrently_on_postgres(pg_db, tmp_path):

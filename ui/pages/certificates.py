@@ -43,7 +43,7 @@ from ui.widgets import Banner, Card, confirm, danger, primary
 KIND_TEXT = {"original": "首次发证", "reissue": "补发", "correction": "更正"}
 STATUS_TEXT = {"valid": "有效", "replaced": "已替换", "voided": "已作废"}
 STATUS_COLOR = {"valid": "#1f7a4d", "replaced": "#7a8699", "voided": "#b42318"}
-ISSUABLE = ("final", "certified", "reported", "archived")
+ISSUABLE = tuple(s.value for s in certificates.ISSUE_STATES)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _load(actor, code: str | None, state: str, today: date, local: list[str]) ->
     if code is None:
         return Loaded(None, "", [], [], entries, left, printers)
     certs = certificates.list_certificates(actor, code)
-    blockers = [] if state in ISSUABLE else publicity.certification_blockers(actor, code, today)
+    blockers = [] if state in ISSUABLE or state in ("reported", "archived") else publicity.certification_blockers(actor, code, today)
     return Loaded(code, state, certs, blockers, entries, left, printers)
 
 
@@ -343,9 +343,12 @@ class CertificatesPage(WorkPage):
         self.cert_banners = []
         items: list[tuple[str, str]] = []
         if loaded.code is not None:
+            issued = sum(1 for c in loaded.certificates if c.kind == "original")
             if loaded.state in ISSUABLE:
-                issued = sum(1 for c in loaded.certificates if c.kind == "original")
                 items.append((self.tr("成绩已确定，可以发证。本批次已发证 %1 本。").replace("%1", str(issued)), "ok"))
+            elif loaded.state in ("reported", "archived"):
+                items.append((self.tr("本批次已发证 %1 本，证书数据已上报，不再发放新证书；补发、更正和撤销仍可办理。")
+                              .replace("%1", str(issued)), "ok"))
             else:
                 items.append((self.tr("成绩尚未确定，暂不能发证："), "error"))
                 items.extend((b, "error") for b in loaded.blockers or [self.tr("请先完成成绩公示并确定成绩。")])
