@@ -133,6 +133,12 @@ def report_blockers(s: Session, sitting: Sitting) -> list[str]:
     """Why the sitting cannot be marked reported yet ([] when it can)."""
     if SittingState(sitting.state) is not SittingState.CERTIFIED:
         return [f"认定批次当前为“{SittingState(sitting.state).label}”，发证后才能登记上报完成。"]
+    return unreported_problems(s, sitting)
+
+
+def unreported_problems(s: Session, sitting: Sitting) -> list[str]:
+    """Valid certificates of the sitting not in an uploaded batch, e.g. a correction made after the report
+    (002 §28, §30: a corrected certificate is reported again)."""
     certs = [c for c in _sitting_certificates(s, sitting) if c.status == "valid"]
     if not certs:
         return ["本批次没有有效证书。"]
@@ -395,6 +401,9 @@ def archive_sitting(
             "（已上报）后才能归档。",
             rule="002 §34",
         )
+    unreported = unreported_problems(s, sitting)
+    if unreported:  # a certificate corrected or reissued after the report is reported before archiving
+        raise StateError("；".join(unreported), rule="002 §30")
     location = " ".join(paper_location.split())
     if not location:
         raise ValidationError(

@@ -131,18 +131,26 @@ def require_review_open(sitting: Sitting) -> None:
     if state not in REVIEW_STATES:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：资格审核在报名期间和报名截止后、锁定考场编排前进行，"
-            "现在不能再核查、审核或补充材料。已发证书确属不符合条件的，请在“证书”页撤销（001 第十二条）。",
+            "现在不能再核查或改变审核结论。已发证书确属不符合条件的，请在“证书”页撤销（001 第十二条）。",
             rule="002 §17",
         )
 
 
-def _application(s: Session, application_id: int) -> Application:
+def _application(s: Session, application_id: int, *, deciding: bool = True) -> Application:
+    """The application; when ``deciding``, only while the review is open. Evidence may still be filed with it
+    afterwards (a scanned original kept for the archive), until the sitting is archived."""
     app = s.get(Application, application_id)
     if app is None:
         raise NotFound(f"报名记录 {application_id} 不存在。")
     sitting = s.get(Sitting, app.sitting_id)
     assert sitting is not None
-    require_review_open(sitting)
+    if deciding:
+        require_review_open(sitting)
+    elif sitting.state == SittingState.ARCHIVED.value:
+        raise StateError(
+            f"认定批次 {sitting.code} 已归档：档案目录已确定，不能再补充证明材料（002 第三十四条）。",
+            rule="002 §34",
+        )
     return app
 
 
@@ -192,7 +200,7 @@ def approve_with_override(uow: UnitOfWork, application_id: int, reason: str) -> 
 @use_case("eligibility.review")
 def attach_evidence(uow: UnitOfWork, application_id: int, kind: str, path: Path) -> int:
     """Keep a file as evidence with the application (002 §17)."""
-    app = _application(uow.session, application_id)
+    app = _application(uow.session, application_id, deciding=False)
     if kind not in EVIDENCE_KINDS:
         raise ValidationError(f"材料类型“{kind}”无效，应为：{'、'.join(EVIDENCE_KINDS.values())}。")
     path = Path(path)

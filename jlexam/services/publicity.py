@@ -167,6 +167,15 @@ def write_publicity_list(
     )
 
 
+def _require_publicised(sitting: Sitting, doing: str) -> None:
+    """Objections are answered and results made final only while the results are publicised (002 §25)."""
+    if sitting.state != SittingState.PUBLICISED.value:
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{SittingState(sitting.state).label}”：只能在成绩公示阶段{doing}。",
+            rule="002 §25",
+        )
+
+
 @use_case("publicity.objection")
 def record_objection(
     uow: UnitOfWork,
@@ -234,6 +243,10 @@ def answer_objection(
     be published again."""
     s = uow.session
     row = s.get(Objection, objection_id)
+    if row is not None:
+        sitting = s.get(Sitting, row.sitting_id)
+        assert sitting is not None
+        _require_publicised(sitting, "答复异议")
     if row is None:
         raise NotFound(f"异议 {objection_id} 不存在。")
     if row.answered_on is not None:
@@ -326,10 +339,11 @@ def _changed_since(s: Session, sitting: Sitting, latest: Publicity) -> bool:
 @use_case("publicity.manage")
 def finalize_results(uow: UnitOfWork, sitting_code: str, today: date) -> None:
     """Results become final once the period has ended and every objection is answered (then certificates)."""
+    sitting = get_sitting(uow.session, sitting_code)
+    _require_publicised(sitting, "确定成绩")
     blockers = blockers_to_certify(uow.session, sitting_code, today)
     if blockers:
         raise StateError("成绩尚不能确定：" + "；".join(blockers), rule="002 §25")
-    sitting = get_sitting(uow.session, sitting_code)
     sitting.state = SittingState.FINAL.value
     uow.audit("publicity.final", "sitting", sitting.code, "公示期满、异议均已答复，成绩确定")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlexam.domain.china_time import china_date
 from jlexam.domain.idcard import Sex
 from jlexam.domain.levels import SkillLevel
 from jlexam.domain.scoring import is_number, mark_from_text
@@ -144,8 +145,14 @@ def _superseded(s: Session, certs: list[Certificate]) -> int | None:
 @use_case("upload.manage")
 def mark_uploaded(uow: UnitOfWork, batch_id: str, receipt_number: str, uploaded_on: date) -> None:
     row = _batch(uow.session, batch_id)
+    if row.status != "exported":
+        raise StateError(
+            f"上报批次 {batch_id} 已登记上报（回执 {row.receipt_number}，{row.uploaded_on:%Y-%m-%d}），不能再次登记或改写回执。"
+        )
     if not receipt_number.strip():
         raise ValidationError("请填写国家平台给出的回执编号。")
+    if uploaded_on > china_date(uow.now):
+        raise ValidationError(f"上报日期 {uploaded_on:%Y-%m-%d} 晚于今天，请填写实际上报的日期。")
     row.status, row.receipt_number, row.uploaded_on = "uploaded", receipt_number.strip(), uploaded_on
     late = "（已超过上报期限）" if uploaded_on > row.deadline else ""
     uow.audit("upload.uploaded", "upload_batch", batch_id, f"已上报，回执 {receipt_number.strip()}{late}")

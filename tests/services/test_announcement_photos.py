@@ -42,7 +42,9 @@ def test_announcement_states_time_levels_conditions_and_fees(db, admin, office, 
     ):
         assert expected in text, expected
     page = pypdfium2.PdfDocument(str(out))[0].render(scale=1).to_pil().convert("L")
-    assert page.histogram()[:128] and sum(page.histogram()[:128]) > 5000  # real glyphs were drawn, not empty boxes
+    assert (
+        page.histogram()[:128] and sum(page.histogram()[:128]) > 5000
+    )  # real glyphs were drawn, not empty boxes
 
 
 def _jpeg(size=(295, 413)) -> bytes:

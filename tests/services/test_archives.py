@@ -405,3 +405,13 @@ def test_full_id_views_are_limited_and_audited(db, archived, actor_for):
     assert (
         event.username == sup.username and "核对证书更正申请" in event.summary and full not in event.summary
     )
+
+
+def test_a_certificate_corrected_after_the_report_is_reported_before_archiving(db, reported):
+    sup = reported["supervisor"]
+    cert = next(c for c in certificates.list_certificates(sup, CODE) if c.status == "valid")
+    certificates.correct(
+        sup, cert.number, "姓名录入错误，持身份证原件申请更正", date(2026, 11, 2), name="王更正"
+    )
+    with pytest.raises(StateError, match="不在已上报的批次中"):
+        archives.archive_sitting(sup, CODE, SHELF)

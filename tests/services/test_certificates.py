@@ -90,7 +90,11 @@ def test_upload_batch_verifies_and_the_dashboard_warns(db, final, tmp_path):
     assert uploads.unreported(clerk) == []
     (view,) = uploads.dashboard(clerk, date(2026, 11, 16))
     assert view.deadline == date(2026, 11, 25) and view.warning.startswith("距上报期限还有")
+    with pytest.raises(ValidationError, match="晚于今天"):
+        uploads.mark_uploaded(clerk, view.batch_id, "HZ-2026-0001", date(2099, 1, 4))
     uploads.mark_uploaded(clerk, view.batch_id, "HZ-2026-0001", date(2026, 11, 17))
+    with pytest.raises(StateError, match="不能再次登记"):  # a receipt is never rewritten
+        uploads.mark_uploaded(clerk, view.batch_id, "HZ-2026-0099", date(2026, 11, 18))
     assert uploads.dashboard(clerk, date(2026, 11, 30))[0].warning == ""
     with zipfile.ZipFile(out) as z:
         manifest = z.read("manifest.json").decode()
@@ -133,8 +137,16 @@ def test_ledger_as_pdf_and_xlsx(db, final, tmp_path):
     stock.record(keeper, "receipt", t, "孙保管", "印刷厂送货员", 1001, 1100)
     stock.record(keeper, "issue", t.replace(day=2), "孙保管", "李主考", 1001, 1010)
     stock.record(keeper, "spoil", t.replace(day=3), "孙保管", "李主考", 1005, 1005, "套打错位")
-    assert stock.write_ledger(keeper, tmp_path / "ledger.pdf", tmp_path / "ledger.xlsx") == 90  # the spoiled form was already issued
-    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(tmp_path / "ledger.pdf")))
+    assert (
+        stock.write_ledger(keeper, tmp_path / "ledger.pdf", tmp_path / "ledger.xlsx") == 90
+    )  # the spoiled form was already issued
+    text = "".join(
+        p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(str(tmp_path / "ledger.pdf"))
+    )
     assert "结存 90 份" in text and "套打错位" in text
     rows = list(openpyxl.load_workbook(tmp_path / "ledger.xlsx").active.values)
-    assert rows[1][1] == "事项" and rows[2][1] == "入库" and any("结存 90 份" in str(r[0]) for r in rows if r and r[0])
+    assert (
+        rows[1][1] == "事项"
+        and rows[2][1] == "入库"
+        and any("结存 90 份" in str(r[0]) for r in rows if r and r[0])
+    )

@@ -193,6 +193,8 @@ def test_no_objection_is_recorded_once_results_are_final(db, team, scored):
             team["clerk1"], CODE, "考生二", date(2026, 10, 9), "理论成绩偏低", scored[1]
         )
     assert publicity.list_objections(sup, CODE) == []
+    with pytest.raises(StateError, match="只能在成绩公示阶段确定成绩"):  # never back to final from later
+        publicity.finalize_results(sup, CODE, date(2026, 10, 14))
 
 
 def test_eligibility_decisions_are_fixed_once_results_exist(db, team, scored):

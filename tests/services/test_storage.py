@@ -61,7 +61,9 @@ def test_id_number_is_encrypted_and_found_by_index(db, actor_for):
     office = actor_for(Role.EXAM_OFFICE)
     (cid,) = _register(office)
     found = candidates.find_by_id_number(office, KNOWN_ID.lower())
-    assert found is not None and found.id == cid and found.id_number_masked == "220102********" + KNOWN_ID[-4:]
+    assert (
+        found is not None and found.id == cid and found.id_number_masked == "220102********" + KNOWN_ID[-4:]
+    )
     assert candidates.reveal_id_number(office, cid, "核对证件") == KNOWN_ID
     with db.engine.connect() as conn:
         stored = conn.execute(text("SELECT id_number_enc, id_number_index FROM candidate")).one()
@@ -84,7 +86,9 @@ def test_raw_sqlite_file_never_holds_an_id_or_phone_number(sqlite_db):
 
 
 def _pg_dump() -> str:
-    found = shutil.which("pg_dump") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))), None)
+    found = shutil.which("pg_dump") or next(
+        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))), None
+    )
     assert found, "pg_dump is part of the postgresql package scripts/setup.sh installs"
     return found
 
@@ -99,7 +103,8 @@ def test_postgres_dump_never_holds_an_id_number(pg_db):
     url = make_url(pg_db.url)
     dump = subprocess.run(
         [_pg_dump(), "-h", url.host, "-p", str(url.port), "-U", url.username, url.database],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     assert b"candidate" in dump and "张𠇔".encode() in dump
     assert KNOWN_ID.encode() not in dump and b"13912345678" not in dump

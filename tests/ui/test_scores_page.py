@@ -143,6 +143,9 @@ def test_actions_close_once_results_are_final(qtbot, team, scored, make_window, 
     qtbot.waitUntil(lambda: reg.loaded is not None and len(reg.rows) == 3, timeout=5_000)
     reg.select_ids(scored)
     assert not reg.evaluate_button.isEnabled()
-    assert not any(b.isEnabled() for b in (reg.approve_button, reg.reject_button, reg.evidence_button))
+    assert not any(b.isEnabled() for b in (reg.approve_button, reg.reject_button, reg.override_button))
+    reg.select_ids(scored[:1])
+    assert reg.evidence_button.isEnabled()  # a scanned original may still be filed for the archive
+    assert not reg.override_button.isEnabled() and not reg.reject_button.isEnabled()
     assert "只能查看" in reg.status.label.text()
     assert shown_errors == []

@@ -770,7 +770,9 @@ class RegistrationPage(Page):
         self.reject_button.setEnabled(any(r.eligibility != "pending" for r in chosen))
         self.override_button.setEnabled(len(chosen) == 1 and chosen[0].eligibility == "ineligible"
                                         and chosen[0].decision != "approved")
-        self.evidence_button.setEnabled(len(chosen) == 1)
+        archived = self.loaded is not None and self.loaded.sitting is not None and \
+            self.loaded.sitting.state.value == "archived"
+        self.evidence_button.setEnabled(len(selected) == 1 and not archived)  # evidence is filed until archived
         self.selection.setText(self.tr("已选 %1 份").replace("%1", str(len(selected))) if selected
                                else self.tr("选择报名后审核；可按住 Ctrl 或 Shift 多选。"))
 
