@@ -281,6 +281,10 @@ def _check_still_eligible(s: Session, app: Application, cand: Candidate, birth_d
 @use_case("certificates.issue")
 def void(uow: UnitOfWork, number: str, reason: str) -> None:
     cert = _by_number(uow.session, number)
+    if cert.status != "valid":  # a replaced or voided certificate keeps why it stopped being valid
+        raise StateError(
+            f"证书 {cert.number} 已{'被替换' if cert.status == 'replaced' else '作废'}，不能再作废（原因：{cert.reason}）。"
+        )
     if not reason.strip():
         raise ValidationError("作废证书须写明理由。")
     cert.status, cert.reason = "voided", reason.strip()

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jlexam.domain.custody import STATE_LABELS, Anomaly, Event, EventKind, anomalies, check_next, replay
+from jlexam.domain.sitting_state import SittingState
 from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.security.tokens import PACKET, decode_token, encode_token
 from jlexam.services.audit import ChainReport
 from jlexam.services.base import Actor, UnitOfWork, keystore_for, query, require, use_case, utcnow
 from jlexam.services.sittings import get_sitting
 from jlexam.store import chain
-from jlexam.store.models import ChainHead, CustodyEvent, ExamSession, KeyHolder, PaperPacket
+from jlexam.store.models import ChainHead, CustodyEvent, ExamSession, KeyHolder, PaperPacket, Sitting
 
 SEP = "、"
 
@@ -75,6 +76,15 @@ def _rows(s: Session, packet: PaperPacket) -> list[CustodyEvent]:
     )
 
 
+def _require_not_archived(sitting: Sitting) -> None:
+    """The custody log is part of the archive: once the sitting is archived it is only read (002 §34)."""
+    if sitting.state == SittingState.ARCHIVED.value:
+        raise StateError(
+            f"认定批次 {sitting.code} 已归档：试卷流转记录已随档案确定，不能再登记（002 第三十四条）。",
+            rule="002 §34",
+        )
+
+
 @use_case("custody.record")
 def create_packet(
     uow: UnitOfWork,
@@ -88,6 +98,7 @@ def create_packet(
 ) -> str:
     s = uow.session
     sitting = get_sitting(s, sitting_code)
+    _require_not_archived(sitting)
     if not code.strip() or not paper_code.strip():
         raise ValidationError("试卷袋编号和试卷代码不能为空（试卷代码取自题库，不得改动）。")
     if copies <= 0:
@@ -148,6 +159,9 @@ def record_event(
     """Record one custody step after checking the order; returns its number in the packet's chain."""
     s = uow.session
     packet = _packet(s, packet_code)
+    sitting = s.get(Sitting, packet.sitting_id)
+    assert sitting is not None
+    _require_not_archived(sitting)
     kind = EventKind(kind)
     if at.tzinfo is None:
         raise ValidationError("时间须带时区（北京时间）。")

@@ -768,6 +768,12 @@ def change_staff(
         session = s.get(ExamSession, a.session_id) if a else None
         if a is None or session is None or session.sitting_id != sitting.id:
             raise NotFound(f"认定批次 {sitting.code} 没有编号为 {remove} 的考务安排。")
+        if session.starts_at <= uow.now:  # who worked a session that has begun stays on record
+            raise StateError(
+                f"场次 {session_label(session)} 已开始，不能再取消该场次的考务人员安排；"
+                "人员临时缺位请在考场记录中登记。",
+                rule="002 §21",
+            )
         view = _assignment_view(s, a)
         parts.append(f"取消 {view.name} 在{view.session}{view.room_name}的{view.duty_label}")
         s.delete(a)
@@ -982,8 +988,14 @@ def record_briefing(
     """The staff briefing before the sitting (002 §23), with who attended."""
     s = uow.session
     sitting = get_sitting(s, sitting_code)
-    if SittingState(sitting.state) in (SittingState.DRAFT, SittingState.OPEN):
+    state = SittingState(sitting.state)
+    if state in (SittingState.DRAFT, SittingState.OPEN):
         raise StateError(f"认定批次 {sitting.code} 尚未截止报名，考务会应在考务人员确定后召开。")
+    if state not in (SittingState.CLOSED, SittingState.ARRANGED, SittingState.TICKETED):
+        raise StateError(
+            f"认定批次 {sitting.code} 当前为“{state.label}”：考试已举行，不能再补登考务会（002 第二十三条）。",
+            rule="002 §23",
+        )
     if held_at.tzinfo is None:
         raise ValidationError("考务会时间须带时区。")
     sessions = sitting_sessions(s, sitting)

@@ -415,3 +415,11 @@ def test_a_certificate_corrected_after_the_report_is_reported_before_archiving(d
     )
     with pytest.raises(StateError, match="不在已上报的批次中"):
         archives.archive_sitting(sup, CODE, SHELF)
+
+
+def test_the_custody_log_is_closed_once_archived(db, archived):
+    from jlexam.services import custody
+
+    reported, _view = archived
+    with pytest.raises(StateError, match="已归档"):
+        custody.create_packet(reported["clerk1"], CODE, "P-LATE", "T-001", "A", 30)

@@ -38,6 +38,8 @@ def test_issue_numbers_and_never_reuse(db, final):
     certificates.void(sup, number, "打印错误")
     with pytest.raises(StateError):
         certificates.reissue(sup, number, "遗失", date(2026, 10, 15))
+    with pytest.raises(StateError, match="不能再作废"):  # the first reason stays on record
+        certificates.void(sup, number, "另一理由")
     assert certificates.issue_certificates(sup, CODE, date(2026, 10, 14)) == []  # already issued (voided)
 
 

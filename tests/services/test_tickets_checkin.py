@@ -209,6 +209,10 @@ def test_absences_incidents_and_the_end_of_the_day(db, team, ticketed, tmp_path)
     checkin.record_absences(office, practical.id, now=end)
     checkin.mark_held(office, CODE, now=end)
     assert sittings.list_sittings(team["sup"])[0].state.value == "held"
+    with pytest.raises(
+        StateError, match="不能再补登考务会"
+    ):  # 002 §23: the briefing comes before the sitting
+        staffing.record_briefing(office, CODE, theory.starts_at - timedelta(hours=2), "考务办公室", ids)
 
 
 def test_photos_named_by_ticket_number(db, team, ticketed, tmp_path):

@@ -43,7 +43,7 @@ from ui.tables import Column, TableView
 from ui.tasks import Progress
 from ui.widgets import Card, primary
 
-BRIEFING_STATES = frozenset({"closed", "arranged", "ticketed", "held"})
+BRIEFING_STATES = frozenset({"closed", "arranged", "ticketed"})
 DUTIES = (
     "invigilator",
     "assessor",
