@@ -50,6 +50,7 @@ from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.pages.sittings import RIGHT, TaskDialog, main_window, occupation_name, offer_text
+from ui.pages.work import open_page_dialog
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, danger, primary
@@ -790,14 +791,7 @@ class RegistrationPage(Page):
 
     # --- actions -----------------------------------------------------------------------------------------
     def _open_dialog(self, dialog: QDialog, on_done: Callable[[Any], None]) -> QDialog:
-        self.dialog = dialog
-        if isinstance(dialog, TaskDialog):
-            dialog.done.connect(on_done)
-        else:
-            dialog.accepted.connect(lambda: on_done(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return open_page_dialog(self, dialog, on_done)
 
     def show_notice(self, message: str, level: str = "ok") -> None:
         self.notice.set(message, level)

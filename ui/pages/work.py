@@ -72,14 +72,7 @@ class WorkPage(Page):
             errors.show_error(self, exc)
 
     def open_dialog(self, dialog: QDialog, on_done: Callable[[Any], None]) -> QDialog:
-        self.dialog = dialog
-        if isinstance(dialog, TaskDialog):
-            dialog.done.connect(on_done)
-        else:
-            dialog.accepted.connect(lambda: on_done(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return open_page_dialog(self, dialog, on_done)
 
     def load(self, fn: Callable[[Progress], Any], on_done: Callable[[Any], None], title: str) -> None:
         if self.task is not None and self.task.is_running:
@@ -91,6 +84,19 @@ class WorkPage(Page):
             self.set_status(exc.message, "error")
         else:
             errors.show_error(self, exc)
+
+
+def open_page_dialog(page: QWidget, dialog: QDialog, on_done: Callable[[Any], None]) -> QDialog:
+    """Open ``dialog`` window-modal for ``page`` (kept as ``page.dialog`` for tests); ``on_done`` gets a task
+    dialog's result, or the dialog itself when a plain one is accepted."""
+    page.dialog = dialog  # type: ignore[attr-defined]
+    if isinstance(dialog, TaskDialog):
+        dialog.done.connect(on_done)
+    else:
+        dialog.accepted.connect(lambda: on_done(dialog))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
 
 
 def documents_folder() -> Path:
