@@ -51,7 +51,7 @@ RULE = "002 §25"
 _RULE_TEXT = "评价机构应按阅卷评分的有关规定选配阅卷人员（002 第二十五条）"
 # Markers may be chosen once registration has closed (the sessions and their candidates are known) and
 # changed until the results are judged.
-_OPEN_STATES = (SittingState.CLOSED, SittingState.ARRANGED, SittingState.TICKETED, SittingState.HELD)
+MARKER_STATES = (SittingState.CLOSED, SittingState.ARRANGED, SittingState.TICKETED, SittingState.HELD)
 WHOLE_SESSION = "全部考场"
 
 
@@ -187,7 +187,7 @@ def _require_open(s: Session, sitting: Sitting, session: ExamSession) -> None:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：报名截止、场次和考生确定后才能选配阅卷人。"
         )
-    if state not in _OPEN_STATES:
+    if state not in MARKER_STATES:
         raise StateError(
             f"认定批次 {sitting.code} 的成绩已判定（{state.label}），不能再调整阅卷人：阅卷人员随成绩存档。",
             rule=RULE,

@@ -37,15 +37,27 @@ from jlexam.store.models import Application, Candidate, Score, ScoreChange, Scor
 if TYPE_CHECKING:
     from jlexam.exchange.score_sheets import ScoreSheetRow
 
-# Until the exam-day stage (issue 5) records that a sitting was held, scores may be entered once
-# registration has closed.
-SCORING_STATES = {
-    SittingState.CLOSED,
-    SittingState.ARRANGED,
-    SittingState.TICKETED,
-    SittingState.HELD,
-    SittingState.MARKED,
-}
+# Scores are entered once the sitting has been held (every session over, every candidate checked in or
+# recorded absent) and until the results are judged (002 §25 scores follow the exam).
+SCORING_STATES = {SittingState.HELD, SittingState.MARKED}
+
+
+def _after(state: SittingState) -> set[SittingState]:
+    order = list(SittingState)
+    return set(order[order.index(state) + 1 :])
+
+
+def scoring_block(state: SittingState, code: str = "") -> str:
+    """Why scores cannot be entered, settled or locked in ``state``; empty when they can."""
+    if state in SCORING_STATES:
+        return ""
+    sitting = f"认定批次 {code} " if code else "认定批次"
+    if state not in _after(SittingState.MARKED):
+        return (
+            f"{sitting}当前为“{state.label}”：考试结束、在“准考证与签到”页标记为已考试后才能录入、核定和锁定成绩。"
+        )
+    hint = "；如需修改，请由主考使用“更正成绩”并写明理由" if state is SittingState.PUBLICISED else ""
+    return f"{sitting}当前为“{state.label}”：成绩已判定或已确定，不能再录入{hint}。"
 
 
 def _part(part: str) -> ExamPart:
@@ -62,10 +74,10 @@ def _scorable(s: Session, sitting: Sitting, *, writing: bool = True) -> dict[int
     order = list(SittingState)
     state = SittingState(sitting.state)
     readable = order.index(state) >= order.index(SittingState.CLOSED)
-    if (writing and state not in SCORING_STATES) or not readable:
-        raise StateError(
-            f"认定批次 {sitting.code} 当前为“{SittingState(sitting.state).label}”，不能录入成绩。"
-        )
+    if not readable:
+        raise StateError(f"认定批次 {sitting.code} 当前为“{state.label}”：报名截止、审核完成后才有成绩录入表。")
+    if writing and state not in SCORING_STATES:
+        raise StateError(scoring_block(state, sitting.code))
     apps = s.scalars(
         select(Application).where(Application.sitting_id == sitting.id, Application.decision == "approved")
     )
@@ -352,6 +364,8 @@ def change_score(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMar
     """A supervisor's correction of a locked score, with its reason; audited (002 §25)."""
     sitting = _sitting_of(uow.session, application_id)
     state = SittingState(sitting.state)
+    if state not in CHANGEABLE_STATES and state not in _after(SittingState.PUBLICISED):
+        raise StateError(scoring_block(state, sitting.code))
     if state not in CHANGEABLE_STATES:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：成绩已确定，不能再更正。"

@@ -218,158 +218,158 @@
 <context>
     <name>ApplicationDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="146"/>
+        <location filename="../../ui/pages/registration.py" line="147"/>
         <source>登记报名 — %1</source>
         <translation>Record application — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="146"/>
+        <location filename="../../ui/pages/registration.py" line="147"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="157"/>
+        <location filename="../../ui/pages/registration.py" line="158"/>
         <source>18 位居民身份证号码，末位可为 X</source>
         <translation>18-character resident ID number; the last may be X</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="159"/>
+        <location filename="../../ui/pages/registration.py" line="160"/>
         <source>居民身份证由号码得出，可不填</source>
         <translation>Derived from a resident ID number; may be left empty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="166"/>
+        <location filename="../../ui/pages/registration.py" line="167"/>
         <source>工作单位或班级</source>
         <translation>Employer or class</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="168"/>
+        <location filename="../../ui/pages/registration.py" line="169"/>
         <source>在校学生填写</source>
         <translation>For students</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="172"/>
-        <location filename="../../ui/pages/registration.py" line="180"/>
+        <location filename="../../ui/pages/registration.py" line="173"/>
+        <location filename="../../ui/pages/registration.py" line="181"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="182"/>
+        <location filename="../../ui/pages/registration.py" line="183"/>
         <source> 年</source>
         <translation> years</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="184"/>
+        <location filename="../../ui/pages/registration.py" line="185"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="189"/>
+        <location filename="../../ui/pages/registration.py" line="190"/>
         <source>例如 中级职称（工程师）</source>
         <translation>e.g. intermediate title (engineer)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="194"/>
+        <location filename="../../ui/pages/registration.py" line="195"/>
         <source>姓名 *</source>
         <translation>Name *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="195"/>
+        <location filename="../../ui/pages/registration.py" line="196"/>
         <source>证件类型</source>
         <translation>ID type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="196"/>
+        <location filename="../../ui/pages/registration.py" line="197"/>
         <source>证件号码 *</source>
         <translation>ID number *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="197"/>
+        <location filename="../../ui/pages/registration.py" line="198"/>
         <source>性别 *</source>
         <translation>Sex *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="198"/>
+        <location filename="../../ui/pages/registration.py" line="199"/>
         <source>出生日期</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="199"/>
+        <location filename="../../ui/pages/registration.py" line="200"/>
         <source>手机号码</source>
         <translation>Mobile phone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="200"/>
+        <location filename="../../ui/pages/registration.py" line="201"/>
         <source>文化程度 *</source>
         <translation>Education *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="201"/>
+        <location filename="../../ui/pages/registration.py" line="202"/>
         <source>工作单位/班级</source>
         <translation>Employer/class</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="202"/>
+        <location filename="../../ui/pages/registration.py" line="203"/>
         <source>学号</source>
         <translation>Student number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="203"/>
+        <location filename="../../ui/pages/registration.py" line="204"/>
         <source>专业</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="204"/>
+        <location filename="../../ui/pages/registration.py" line="205"/>
         <source>毕业年份</source>
         <translation>Graduation year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="207"/>
+        <location filename="../../ui/pages/registration.py" line="208"/>
         <source>申报职业等级 *</source>
         <translation>Occupation and level *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="208"/>
+        <location filename="../../ui/pages/registration.py" line="209"/>
         <source>从事本职业年限</source>
         <translation>Years in the occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="209"/>
+        <location filename="../../ui/pages/registration.py" line="210"/>
         <source>现有证书等级</source>
         <translation>Current certificate level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="210"/>
+        <location filename="../../ui/pages/registration.py" line="211"/>
         <source>证书取得日期</source>
         <translation>Certificate obtained on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="211"/>
+        <location filename="../../ui/pages/registration.py" line="212"/>
         <source>专业技术职称</source>
         <translation>Professional title</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="212"/>
+        <location filename="../../ui/pages/registration.py" line="213"/>
         <source>职称取得日期</source>
         <translation>Title obtained on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="213"/>
+        <location filename="../../ui/pages/registration.py" line="214"/>
         <source>申报条件按国家职业标准核查（002 第十七条）：年限、现有证书和学历职称请如实填写，证明材料可在登记后附上。在校学生最高申报三级/高级工（003）。</source>
         <translation>Eligibility conditions are checked against the national occupational standard (002 §17): enter years, current certificate, education and title truthfully; evidence can be attached after recording. Students may apply for level 3 (三级/高级工) at most (003).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="220"/>
+        <location filename="../../ui/pages/registration.py" line="221"/>
         <source>考生</source>
         <translation>Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="220"/>
+        <location filename="../../ui/pages/registration.py" line="221"/>
         <source>申报</source>
         <translation>Applying for</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="274"/>
+        <location filename="../../ui/pages/registration.py" line="275"/>
         <source>本批次没有开考等级。</source>
         <translation>This sitting offers no levels.</translation>
     </message>
@@ -2220,52 +2220,52 @@ Rooms: %7</translation>
 <context>
     <name>ChangeDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="132"/>
+        <location filename="../../ui/pages/scores.py" line="134"/>
         <source>更正已锁定的成绩</source>
         <translation>Correct a locked score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="132"/>
+        <location filename="../../ui/pages/scores.py" line="134"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="137"/>
+        <location filename="../../ui/pages/scores.py" line="139"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="145"/>
+        <location filename="../../ui/pages/scores.py" line="147"/>
         <source>写明更正的理由和依据</source>
         <translation>State the reason and basis for the correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="147"/>
+        <location filename="../../ui/pages/scores.py" line="149"/>
         <source>考生 *</source>
         <translation>Candidate *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="148"/>
+        <location filename="../../ui/pages/scores.py" line="150"/>
         <source>考核部分 *</source>
         <translation>Exam part *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="149"/>
+        <location filename="../../ui/pages/scores.py" line="151"/>
         <source>更正后成绩 *</source>
         <translation>Corrected score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="150"/>
+        <location filename="../../ui/pages/scores.py" line="152"/>
         <source>理由 *</source>
         <translation>Reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="151"/>
+        <location filename="../../ui/pages/scores.py" line="153"/>
         <source>更正记入审计日志；公示后更正的成绩须重新公示。</source>
         <translation>Corrections are written to the audit log; a score corrected after publication must be publicised again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="160"/>
+        <location filename="../../ui/pages/scores.py" line="162"/>
         <source>请选择考生。</source>
         <translation>Choose a candidate.</translation>
     </message>
@@ -3077,7 +3077,7 @@ Rooms: %7</translation>
     <name>DateField</name>
     <message>
         <location filename="../../ui/pages/institution.py" line="105"/>
-        <location filename="../../ui/pages/registration.py" line="131"/>
+        <location filename="../../ui/pages/registration.py" line="132"/>
         <source>未填写</source>
         <translation>Not set</translation>
     </message>
@@ -3171,47 +3171,47 @@ Rooms: %7</translation>
 <context>
     <name>EvidenceDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="365"/>
+        <location filename="../../ui/pages/registration.py" line="366"/>
         <source>附证明材料 — %1</source>
         <translation>Attach evidence — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="365"/>
+        <location filename="../../ui/pages/registration.py" line="366"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="372"/>
+        <location filename="../../ui/pages/registration.py" line="373"/>
         <source>扫描件或照片，PDF、JPG、PNG，不超过 20 MB</source>
         <translation>Scan or photo: PDF, JPG or PNG, up to 20 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="373"/>
+        <location filename="../../ui/pages/registration.py" line="374"/>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="378"/>
+        <location filename="../../ui/pages/registration.py" line="379"/>
         <source>材料类型</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="379"/>
+        <location filename="../../ui/pages/registration.py" line="380"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="384"/>
+        <location filename="../../ui/pages/registration.py" line="385"/>
         <source>选择证明材料</source>
         <translation>Choose evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="385"/>
+        <location filename="../../ui/pages/registration.py" line="386"/>
         <source>证明材料 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</source>
         <translation>Evidence (*.pdf *.jpg *.jpeg *.png);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="391"/>
+        <location filename="../../ui/pages/registration.py" line="392"/>
         <source>请选择文件。</source>
         <translation>Choose a file.</translation>
     </message>
@@ -4521,7 +4521,7 @@ Rooms: %7</translation>
 <context>
     <name>ListDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="566"/>
+        <location filename="../../ui/pages/registration.py" line="567"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -4678,62 +4678,62 @@ Rooms: %7</translation>
 <context>
     <name>MarkerDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="174"/>
+        <location filename="../../ui/pages/scores.py" line="176"/>
         <source>安排阅卷人</source>
         <translation>Assign marker</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="174"/>
+        <location filename="../../ui/pages/scores.py" line="176"/>
         <source>选配</source>
         <translation>Assign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="180"/>
+        <location filename="../../ui/pages/scores.py" line="182"/>
         <source>%1（考生 %2 人）</source>
         <translation>%1 (%2 candidates)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="188"/>
+        <location filename="../../ui/pages/scores.py" line="190"/>
         <source>场次 *</source>
         <translation>Session *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="189"/>
+        <location filename="../../ui/pages/scores.py" line="191"/>
         <source>考场 *</source>
         <translation>Room *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="190"/>
+        <location filename="../../ui/pages/scores.py" line="192"/>
         <source>考评员 *</source>
         <translation>Assessor *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="194"/>
+        <location filename="../../ui/pages/scores.py" line="196"/>
         <source>阅卷人须是考务人员名册中登记的考评员：在聘、聘用有效期覆盖考试日、聘用范围含所阅考生的职业和等级（002 第二十五条、第三十八条）。不在名册中的，请先在“考务人员”页登记。</source>
         <translation>A marker must be an assessor in the staff register: employed, appointed for the exam day and for the candidates&apos; occupation and level (002 §25, §38). Register anyone missing on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="225"/>
+        <location filename="../../ui/pages/scores.py" line="227"/>
         <source>本场次全部考场</source>
         <translation>All rooms of the session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="249"/>
+        <location filename="../../ui/pages/scores.py" line="251"/>
         <source>（不符合条件）</source>
         <translation> (not qualified)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="257"/>
+        <location filename="../../ui/pages/scores.py" line="259"/>
         <source>名册中还没有考评员：请先在“考务人员”页登记考评员。</source>
         <translation>No assessors in the register yet: register them on the &quot;Staff&quot; page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="264"/>
+        <location filename="../../ui/pages/scores.py" line="266"/>
         <source>符合条件。</source>
         <translation>Qualified.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="283"/>
+        <location filename="../../ui/pages/scores.py" line="285"/>
         <source>请选择场次和考评员。</source>
         <translation>Choose a session and an assessor.</translation>
     </message>
@@ -5043,47 +5043,47 @@ Rooms: %7</translation>
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="319"/>
+        <location filename="../../ui/pages/registration.py" line="320"/>
         <source>破格通过</source>
         <translation>Approve by exception</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="324"/>
+        <location filename="../../ui/pages/registration.py" line="325"/>
         <source>未满足的申报条件：%1</source>
         <translation>Eligibility conditions not met: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="324"/>
+        <location filename="../../ui/pages/registration.py" line="325"/>
         <source>（无核查说明）</source>
         <translation>(no check notes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="327"/>
+        <location filename="../../ui/pages/registration.py" line="328"/>
         <source>写明破格的依据，例如：单位出具了十年工作证明，原件已核验</source>
         <translation>State the grounds for the exception, e.g. the employer certified ten years of work; original checked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="331"/>
+        <location filename="../../ui/pages/registration.py" line="332"/>
         <source>报名人员</source>
         <translation>Applicants</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="335"/>
+        <location filename="../../ui/pages/registration.py" line="336"/>
         <source>书面理由 *</source>
         <translation>Written reason *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="338"/>
+        <location filename="../../ui/pages/registration.py" line="339"/>
         <source>只有主考/质量督导可以破格通过；理由和核查结论一并记入审计日志（002 第十七条）。</source>
         <translation>Only the chief examiner / supervisor can approve by exception; the reason and the check result are written to the audit log (002 §17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="349"/>
+        <location filename="../../ui/pages/registration.py" line="350"/>
         <source>已写 %1 字，至少 %2 字。</source>
         <translation>%1 characters written; at least %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="355"/>
+        <location filename="../../ui/pages/registration.py" line="356"/>
         <source>破格通过须写明不少于 %1 个字的书面理由。</source>
         <translation>Approval by exception needs a written reason of at least %1 characters.</translation>
     </message>
@@ -5561,37 +5561,37 @@ Rooms: %7</translation>
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="284"/>
+        <location filename="../../ui/pages/registration.py" line="285"/>
         <source>审核不通过</source>
         <translation>Reject applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="284"/>
+        <location filename="../../ui/pages/registration.py" line="285"/>
         <source>不予通过</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="287"/>
+        <location filename="../../ui/pages/registration.py" line="288"/>
         <source> 等 %1 人</source>
         <translation> and others (%1 in all)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="292"/>
+        <location filename="../../ui/pages/registration.py" line="293"/>
         <source>例如：从事本职业年限不足，未提供工作年限证明</source>
         <translation>e.g. too few years in the occupation; no proof of employment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="294"/>
+        <location filename="../../ui/pages/registration.py" line="295"/>
         <source>报名人员</source>
         <translation>Applicants</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="295"/>
+        <location filename="../../ui/pages/registration.py" line="296"/>
         <source>不通过理由 *</source>
         <translation>Reason for rejection *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="302"/>
+        <location filename="../../ui/pages/registration.py" line="303"/>
         <source>不予通过须写明理由。</source>
         <translation>A rejection needs a reason.</translation>
     </message>
@@ -5687,357 +5687,357 @@ Rooms: %7</translation>
 <context>
     <name>RegistrationPage</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="591"/>
+        <location filename="../../ui/pages/registration.py" line="592"/>
         <source>登记报名…</source>
         <translation>Record application…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="592"/>
+        <location filename="../../ui/pages/registration.py" line="593"/>
         <source>导入报名名册…</source>
         <translation>Import roster…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="593"/>
+        <location filename="../../ui/pages/registration.py" line="594"/>
         <source>下载名册模板…</source>
         <translation>Download template…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="594"/>
-        <location filename="../../ui/pages/registration.py" line="874"/>
+        <location filename="../../ui/pages/registration.py" line="595"/>
+        <location filename="../../ui/pages/registration.py" line="870"/>
         <source>导入照片</source>
         <translation>Import photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="596"/>
+        <location filename="../../ui/pages/registration.py" line="597"/>
         <source>从文件夹导入…</source>
         <translation>From a folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="597"/>
+        <location filename="../../ui/pages/registration.py" line="598"/>
         <source>从 ZIP 压缩包导入…</source>
         <translation>From a ZIP archive…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="599"/>
+        <location filename="../../ui/pages/registration.py" line="600"/>
         <source>照片文件以考生的证件号码命名，例如 22010219900307123X.jpg</source>
         <translation>Photo files are named by the candidate&apos;s ID number, e.g. 22010219900307123X.jpg</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="610"/>
+        <location filename="../../ui/pages/registration.py" line="611"/>
         <source>正在读取报名……</source>
         <translation>Reading applications…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="616"/>
+        <location filename="../../ui/pages/registration.py" line="617"/>
         <source>报名与资格审核</source>
         <translation>Applications and eligibility review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="617"/>
-        <location filename="../../ui/pages/registration.py" line="904"/>
+        <location filename="../../ui/pages/registration.py" line="618"/>
+        <location filename="../../ui/pages/registration.py" line="900"/>
         <source>按申报条件核查</source>
         <translation>Check eligibility</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="618"/>
+        <location filename="../../ui/pages/registration.py" line="619"/>
         <source>按国家职业标准的申报条件核查所有尚未作出决定的报名（002 第十七条）</source>
         <translation>Check every undecided application against the eligibility conditions of the national occupational standard (002 §17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="640"/>
+        <location filename="../../ui/pages/registration.py" line="641"/>
         <source>仅毕业年度学生</source>
         <translation>Graduating students only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="641"/>
+        <location filename="../../ui/pages/registration.py" line="642"/>
         <source>高校优先组织毕业年度学生参加认定（003）</source>
         <translation>Universities give priority to graduating students (003)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="646"/>
-        <location filename="../../ui/pages/registration.py" line="893"/>
+        <location filename="../../ui/pages/registration.py" line="647"/>
+        <location filename="../../ui/pages/registration.py" line="889"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="647"/>
-        <location filename="../../ui/pages/registration.py" line="894"/>
+        <location filename="../../ui/pages/registration.py" line="648"/>
+        <location filename="../../ui/pages/registration.py" line="890"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="648"/>
+        <location filename="../../ui/pages/registration.py" line="649"/>
         <source>职业（工种）</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="649"/>
+        <location filename="../../ui/pages/registration.py" line="650"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="650"/>
+        <location filename="../../ui/pages/registration.py" line="651"/>
         <source>资格核查</source>
         <translation>Eligibility</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="652"/>
+        <location filename="../../ui/pages/registration.py" line="653"/>
         <source>核查说明</source>
         <translation>Check notes</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="653"/>
+        <location filename="../../ui/pages/registration.py" line="654"/>
         <source>审核结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="654"/>
+        <location filename="../../ui/pages/registration.py" line="655"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="656"/>
+        <location filename="../../ui/pages/registration.py" line="657"/>
         <source>尚无报名。</source>
         <translation>No applications yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="657"/>
+        <location filename="../../ui/pages/registration.py" line="658"/>
         <source>按姓名、证件号码、职业、等级、结论筛选（Ctrl+F）</source>
         <translation>Filter by name, ID number, occupation, level, decision (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="661"/>
+        <location filename="../../ui/pages/registration.py" line="662"/>
         <source>显示</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="667"/>
-        <location filename="../../ui/pages/registration.py" line="933"/>
+        <location filename="../../ui/pages/registration.py" line="668"/>
+        <location filename="../../ui/pages/registration.py" line="929"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="668"/>
+        <location filename="../../ui/pages/registration.py" line="669"/>
         <source>不予通过…</source>
         <translation>Reject…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="669"/>
+        <location filename="../../ui/pages/registration.py" line="670"/>
         <source>破格通过…</source>
         <translation>Approve by exception…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="670"/>
+        <location filename="../../ui/pages/registration.py" line="671"/>
         <source>对未满足申报条件的报名破格通过：须主考填写书面理由</source>
         <translation>Approve an application that does not meet the eligibility conditions: the chief examiner must give a written reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="671"/>
+        <location filename="../../ui/pages/registration.py" line="672"/>
         <source>附证明材料…</source>
         <translation>Attach evidence…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="698"/>
+        <location filename="../../ui/pages/registration.py" line="699"/>
         <source>读取报名</source>
         <translation>Read applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="707"/>
+        <location filename="../../ui/pages/registration.py" line="708"/>
         <source>尚无认定批次。请先在“认定批次”页面创建批次、安排场次并开放报名。</source>
         <translation>No sittings yet. On the &quot;Sittings&quot; page, create a sitting, schedule its sessions and open registration first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="709"/>
+        <location filename="../../ui/pages/registration.py" line="710"/>
         <source>认定批次 %1 尚未开放报名：请在“认定批次”页面发布公告并开放报名。</source>
         <translation>Sitting %1 is not open for registration: publish the announcement and open registration on the &quot;Sittings&quot; page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="712"/>
+        <location filename="../../ui/pages/registration.py" line="713"/>
         <source>认定批次 %1 %2：不能再登记或导入报名，可以继续资格审核。</source>
         <translation>Sitting %1 %2: applications can no longer be recorded or imported; eligibility review can continue.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="715"/>
+        <location filename="../../ui/pages/registration.py" line="716"/>
         <source>认定批次 %1 %2：考场编排已锁定，报名和资格审核结果只能查看。</source>
         <translation>Sitting %1 is %2: the arrangement is locked; applications and review decisions are read-only.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="718"/>
+        <location filename="../../ui/pages/registration.py" line="719"/>
         <source>认定批次 %1 报名中。</source>
         <translation>Sitting %1 is open for registration.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="721"/>
+        <location filename="../../ui/pages/registration.py" line="722"/>
         <source>只能在报名中时登记报名。</source>
         <translation>Applications can only be recorded while registration is open.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="737"/>
+        <location filename="../../ui/pages/registration.py" line="738"/>
         <source>毕业年度学生</source>
         <translation>graduating students</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="737"/>
+        <location filename="../../ui/pages/registration.py" line="738"/>
         <source>报名</source>
         <translation>applications</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="739"/>
+        <location filename="../../ui/pages/registration.py" line="740"/>
         <source>共 %1 份%2：待核查 %3，符合 %4，不符合 %5；审核通过 %6（其中破格 %7），不通过 %8，待审核 %9。</source>
         <translation>%1 %2: %3 to check, %4 eligible, %5 not eligible; %6 approved (%7 by exception), %8 rejected, %9 undecided.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="745"/>
+        <location filename="../../ui/pages/registration.py" line="746"/>
         <source>%1 名考生没有照片…</source>
         <translation>%1 candidates without a photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="752"/>
+        <location filename="../../ui/pages/registration.py" line="753"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="754"/>
+        <location filename="../../ui/pages/registration.py" line="755"/>
         <source>本批次尚无报名。点击“导入报名名册…”或“登记报名…”。</source>
         <translation>No applications in this sitting yet. Click &quot;Import roster…&quot; or &quot;Record application…&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="755"/>
+        <location filename="../../ui/pages/registration.py" line="756"/>
         <source>本批次尚无报名。</source>
         <translation>No applications in this sitting yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="757"/>
+        <location filename="../../ui/pages/registration.py" line="758"/>
         <source>没有符合筛选条件的报名。</source>
         <translation>No applications match the filter.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="774"/>
+        <location filename="../../ui/pages/registration.py" line="777"/>
         <source>已选 %1 份</source>
         <translation>%1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="775"/>
+        <location filename="../../ui/pages/registration.py" line="778"/>
         <source>选择报名后审核；可按住 Ctrl 或 Shift 多选。</source>
         <translation>Select applications to review them; hold Ctrl or Shift to select several.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="816"/>
+        <location filename="../../ui/pages/registration.py" line="812"/>
         <source>已登记报名。</source>
         <translation>Application recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="833"/>
+        <location filename="../../ui/pages/registration.py" line="829"/>
         <source>名册导入完成：共 %1 行，导入 %2 人，未导入 %3 行。</source>
         <translation>Roster imported: %1 rows, %2 candidates imported, %3 rows not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="836"/>
+        <location filename="../../ui/pages/registration.py" line="832"/>
         <source>错误说明已保存到 %1。</source>
         <translation>The list of errors is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="842"/>
+        <location filename="../../ui/pages/registration.py" line="838"/>
         <source>保存报名名册模板</source>
         <translation>Save roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="844"/>
+        <location filename="../../ui/pages/registration.py" line="840"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="859"/>
+        <location filename="../../ui/pages/registration.py" line="855"/>
         <source>生成名册模板</source>
         <translation>Generate roster template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="860"/>
+        <location filename="../../ui/pages/registration.py" line="856"/>
         <source>名册模板已保存到 %1。</source>
         <translation>Roster template saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="864"/>
+        <location filename="../../ui/pages/registration.py" line="860"/>
         <source>选择照片文件夹</source>
         <translation>Choose the photo folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="866"/>
+        <location filename="../../ui/pages/registration.py" line="862"/>
         <source>选择照片压缩包</source>
         <translation>Choose the photo archive</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="866"/>
+        <location filename="../../ui/pages/registration.py" line="862"/>
         <source>ZIP 压缩包 (*.zip)</source>
         <translation>ZIP archive (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="875"/>
+        <location filename="../../ui/pages/registration.py" line="871"/>
         <source>正在检查并导入照片……</source>
         <translation>Checking and importing photos…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="878"/>
+        <location filename="../../ui/pages/registration.py" line="874"/>
         <source>照片导入完成：新增 %1，替换 %2，未导入 %3。</source>
         <translation>Photos imported: %1 new, %2 replaced, %3 not imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="882"/>
+        <location filename="../../ui/pages/registration.py" line="878"/>
         <source>未导入的照片</source>
         <translation>Photos not imported</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="883"/>
+        <location filename="../../ui/pages/registration.py" line="879"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="883"/>
+        <location filename="../../ui/pages/registration.py" line="879"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="891"/>
+        <location filename="../../ui/pages/registration.py" line="887"/>
         <source>没有照片的考生</source>
         <translation>Candidates without a photo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="892"/>
+        <location filename="../../ui/pages/registration.py" line="888"/>
         <source>准考证需要照片。请以证件号码命名照片文件后用“导入照片”导入。</source>
         <translation>Admission tickets need a photo. Name the photo files by ID number and import them with &quot;Import photos&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="905"/>
+        <location filename="../../ui/pages/registration.py" line="901"/>
         <source>正在按国家职业标准核查申报条件……</source>
         <translation>Checking the eligibility conditions of the national occupational standard…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="909"/>
+        <location filename="../../ui/pages/registration.py" line="905"/>
         <source>核查完成：符合申报条件 %1 份，不符合 %2 份。不符合的可不予通过，或由主考破格通过。</source>
         <translation>Check complete: %1 eligible, %2 not eligible. Those not eligible can be rejected, or approved by exception by the chief examiner.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="928"/>
+        <location filename="../../ui/pages/registration.py" line="924"/>
         <source>已审核通过 %1 份。</source>
         <translation>Approved %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="930"/>
+        <location filename="../../ui/pages/registration.py" line="926"/>
         <source>另有 %1 份未核查、不符合条件或已通过，未处理。</source>
         <translation>%1 more were unchecked, not eligible or already approved, and were left as they are.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="947"/>
+        <location filename="../../ui/pages/registration.py" line="943"/>
         <source>已作不予通过 %1 份。</source>
         <translation>Rejected %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="954"/>
+        <location filename="../../ui/pages/registration.py" line="950"/>
         <source>已破格通过 %1，理由已记入审计日志。</source>
         <translation>Approved %1 by exception; the reason is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="963"/>
+        <location filename="../../ui/pages/registration.py" line="959"/>
         <source>证明材料已保存。</source>
         <translation>Evidence saved.</translation>
     </message>
@@ -6189,163 +6189,163 @@ Rooms: %7</translation>
 <context>
     <name>RosterDialog</name>
     <message>
-        <location filename="../../ui/pages/registration.py" line="402"/>
-        <location filename="../../ui/pages/registration.py" line="535"/>
+        <location filename="../../ui/pages/registration.py" line="403"/>
+        <location filename="../../ui/pages/registration.py" line="536"/>
         <source>导入报名名册</source>
         <translation>Import roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="412"/>
+        <location filename="../../ui/pages/registration.py" line="413"/>
         <source>选择按模板填写的报名名册（.xlsx）</source>
         <translation>Choose a roster filled in from the template (.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="413"/>
+        <location filename="../../ui/pages/registration.py" line="414"/>
         <source>选择名册文件…</source>
         <translation>Choose roster file…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="415"/>
+        <location filename="../../ui/pages/registration.py" line="416"/>
         <source>名册文件</source>
         <translation>Roster file</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="419"/>
+        <location filename="../../ui/pages/registration.py" line="420"/>
         <source>请选择名册文件。导入前会先检查每一个单元格，不写入任何数据。</source>
         <translation>Choose a roster file. Every cell is checked first; nothing is written until you import.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="428"/>
+        <location filename="../../ui/pages/registration.py" line="429"/>
         <source>工作表</source>
         <translation>Sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="429"/>
+        <location filename="../../ui/pages/registration.py" line="430"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="430"/>
+        <location filename="../../ui/pages/registration.py" line="431"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="431"/>
+        <location filename="../../ui/pages/registration.py" line="432"/>
         <source>表头</source>
         <translation>Header</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="432"/>
+        <location filename="../../ui/pages/registration.py" line="433"/>
         <source>填写内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="433"/>
+        <location filename="../../ui/pages/registration.py" line="434"/>
         <source>错误说明</source>
         <translation>Error</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="435"/>
+        <location filename="../../ui/pages/registration.py" line="436"/>
         <source>没有错误。</source>
         <translation>No errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="436"/>
+        <location filename="../../ui/pages/registration.py" line="437"/>
         <source>在错误中筛选（Ctrl+F）</source>
         <translation>Filter the errors (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="442"/>
+        <location filename="../../ui/pages/registration.py" line="443"/>
         <source>有错误时不导入任何数据（推荐：改正后整份重新导入）</source>
         <translation>Import nothing if there are errors (recommended: correct them and import the whole roster again)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="443"/>
+        <location filename="../../ui/pages/registration.py" line="444"/>
         <source>只导入没有错误的行，有错误的行改正后另行导入</source>
         <translation>Import only the rows without errors; import the corrected rows later</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="449"/>
+        <location filename="../../ui/pages/registration.py" line="450"/>
         <source>另存为…</source>
         <translation>Save as…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="453"/>
+        <location filename="../../ui/pages/registration.py" line="454"/>
         <source>错误说明工作簿保存到</source>
         <translation>Save the list of errors to</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="469"/>
+        <location filename="../../ui/pages/registration.py" line="470"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="471"/>
+        <location filename="../../ui/pages/registration.py" line="472"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="482"/>
+        <location filename="../../ui/pages/registration.py" line="483"/>
         <source>选择报名名册</source>
         <translation>Choose roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="483"/>
+        <location filename="../../ui/pages/registration.py" line="484"/>
         <source>Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
         <translation>Excel workbooks (*.xlsx *.xlsm *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="493"/>
+        <location filename="../../ui/pages/registration.py" line="494"/>
         <source>正在检查 %1 ……</source>
         <translation>Checking %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="496"/>
+        <location filename="../../ui/pages/registration.py" line="497"/>
         <source>检查报名名册</source>
         <translation>Check roster</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="496"/>
+        <location filename="../../ui/pages/registration.py" line="497"/>
         <source>正在逐格检查名册……</source>
         <translation>Checking the roster cell by cell…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="503"/>
+        <location filename="../../ui/pages/registration.py" line="504"/>
         <source>工作表“%1”共 %2 行：有效 %3 行，有错误 %4 行（%5 处错误）。</source>
         <translation>Sheet &quot;%1&quot; has %2 rows: %3 valid, %4 with errors (%5 errors in all).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="507"/>
+        <location filename="../../ui/pages/registration.py" line="508"/>
         <source>名册中没有数据行。</source>
         <translation>The roster has no data rows.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="509"/>
+        <location filename="../../ui/pages/registration.py" line="510"/>
         <source>请选择如何处理有错误的行。</source>
         <translation>Choose what to do with the rows that have errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="511"/>
+        <location filename="../../ui/pages/registration.py" line="512"/>
         <source>可以导入。</source>
         <translation>Ready to import.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="519"/>
+        <location filename="../../ui/pages/registration.py" line="520"/>
         <source>错误说明工作簿另存为</source>
         <translation>Save the list of errors as</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="520"/>
+        <location filename="../../ui/pages/registration.py" line="521"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="535"/>
+        <location filename="../../ui/pages/registration.py" line="536"/>
         <source>正在导入……</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/registration.py" line="548"/>
+        <location filename="../../ui/pages/registration.py" line="549"/>
         <source>无法读取名册。</source>
         <translation>Cannot read the roster.</translation>
     </message>
@@ -6401,394 +6401,399 @@ Rooms: %7</translation>
 <context>
     <name>ScoresPage</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="305"/>
+        <location filename="../../ui/pages/scores.py" line="307"/>
         <source>第 1 轮（第一人）</source>
         <translation>Round 1 (first clerk)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="306"/>
+        <location filename="../../ui/pages/scores.py" line="308"/>
         <source>第 2 轮（第二人）</source>
         <translation>Round 2 (second clerk)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="308"/>
+        <location filename="../../ui/pages/scores.py" line="310"/>
         <source>考核部分</source>
         <translation>Exam part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="327"/>
+        <location filename="../../ui/pages/scores.py" line="329"/>
         <source>您可以查看本页，录入成绩须考务人员，核定和锁定须主考/质量督导。</source>
         <translation>You can view this page; the exam office enters scores, the chief examiner / supervisor settles and locks them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="332"/>
+        <location filename="../../ui/pages/scores.py" line="334"/>
         <source>阅卷人（002 第二十五条）</source>
         <translation>Markers (002 §25)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="333"/>
+        <location filename="../../ui/pages/scores.py" line="335"/>
         <source>安排阅卷人…</source>
         <translation>Assign marker…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="334"/>
+        <location filename="../../ui/pages/scores.py" line="336"/>
         <source>从合格的考评员中为场次或考场选配阅卷人</source>
         <translation>Assign a qualified assessor to mark a session or room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="335"/>
-        <location filename="../../ui/pages/scores.py" line="853"/>
-        <location filename="../../ui/pages/scores.py" line="858"/>
-        <location filename="../../ui/pages/scores.py" line="869"/>
+        <location filename="../../ui/pages/scores.py" line="337"/>
+        <location filename="../../ui/pages/scores.py" line="859"/>
+        <location filename="../../ui/pages/scores.py" line="864"/>
+        <location filename="../../ui/pages/scores.py" line="875"/>
         <source>取消选配</source>
         <translation>Unassign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="336"/>
+        <location filename="../../ui/pages/scores.py" line="338"/>
         <source>名单</source>
         <translation>List</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="338"/>
+        <location filename="../../ui/pages/scores.py" line="340"/>
         <source>显示或隐藏阅卷人名单（选中一行可取消选配）</source>
         <translation>Show or hide the markers (select a row to unassign)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="340"/>
+        <location filename="../../ui/pages/scores.py" line="342"/>
         <source>写出评分记录表…</source>
         <translation>Write score sheets…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="342"/>
+        <location filename="../../ui/pages/scores.py" line="344"/>
         <source>按场次和考场写出 Excel 录入表和打印用的 PDF 评分记录表（含阅卷人签字栏）</source>
         <translation>Write an Excel entry sheet and a printable PDF score sheet (with the markers&apos; signature lines) for each session and room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="356"/>
+        <location filename="../../ui/pages/scores.py" line="358"/>
         <source>场次</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="357"/>
+        <location filename="../../ui/pages/scores.py" line="359"/>
         <source>考场</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="358"/>
+        <location filename="../../ui/pages/scores.py" line="360"/>
         <source>阅卷人</source>
         <translation>Marker</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="359"/>
+        <location filename="../../ui/pages/scores.py" line="361"/>
         <source>考评员证号</source>
         <translation>Assessor cert. no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="360"/>
+        <location filename="../../ui/pages/scores.py" line="362"/>
         <source>选配人</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="362"/>
+        <location filename="../../ui/pages/scores.py" line="364"/>
         <source>本部分尚未选配阅卷人。</source>
         <translation>No markers assigned for this part.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="373"/>
+        <location filename="../../ui/pages/scores.py" line="375"/>
         <source>录入成绩</source>
         <translation>Enter scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="374"/>
+        <location filename="../../ui/pages/scores.py" line="376"/>
         <source>导出录入表…</source>
         <translation>Export sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="375"/>
+        <location filename="../../ui/pages/scores.py" line="377"/>
         <source>导出本轮的 Excel 成绩录入表，填好后再导入</source>
         <translation>Export this round&apos;s Excel entry sheet; import it once filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="376"/>
+        <location filename="../../ui/pages/scores.py" line="378"/>
         <source>导入录入表…</source>
         <translation>Import sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="387"/>
-        <location filename="../../ui/pages/scores.py" line="424"/>
+        <location filename="../../ui/pages/scores.py" line="389"/>
+        <location filename="../../ui/pages/scores.py" line="426"/>
         <source>报名号</source>
         <translation>Appl.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="387"/>
-        <location filename="../../ui/pages/scores.py" line="425"/>
+        <location filename="../../ui/pages/scores.py" line="389"/>
+        <location filename="../../ui/pages/scores.py" line="427"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="387"/>
+        <location filename="../../ui/pages/scores.py" line="389"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="387"/>
+        <location filename="../../ui/pages/scores.py" line="389"/>
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="387"/>
+        <location filename="../../ui/pages/scores.py" line="389"/>
         <source>成绩</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="405"/>
+        <location filename="../../ui/pages/scores.py" line="407"/>
         <source>保存本轮录入</source>
         <translation>Save this round</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="406"/>
+        <location filename="../../ui/pages/scores.py" line="408"/>
         <source>只保存填写了成绩的行；空白的行留待以后录入</source>
         <translation>Only rows with a score are saved; blank rows can be entered later</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="414"/>
+        <location filename="../../ui/pages/scores.py" line="416"/>
         <source>核对、核定与锁定</source>
         <translation>Reconcile, settle and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="419"/>
+        <location filename="../../ui/pages/scores.py" line="421"/>
         <source>两轮录入不一致的成绩：</source>
         <translation>Scores that differ between the two rounds:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="426"/>
+        <location filename="../../ui/pages/scores.py" line="428"/>
         <source>第 1 轮</source>
         <translation>Round 1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="427"/>
+        <location filename="../../ui/pages/scores.py" line="429"/>
         <source>第 2 轮</source>
         <translation>Round 2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="429"/>
+        <location filename="../../ui/pages/scores.py" line="431"/>
         <source>没有不一致的成绩。</source>
         <translation>No differences.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="436"/>
+        <location filename="../../ui/pages/scores.py" line="438"/>
         <source>核定…</source>
         <translation>Settle…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="437"/>
+        <location filename="../../ui/pages/scores.py" line="439"/>
         <source>复核原始答卷后核定不一致的成绩</source>
         <translation>Settle a differing score after checking the original paper</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="438"/>
+        <location filename="../../ui/pages/scores.py" line="440"/>
         <source>锁定本部分成绩</source>
         <translation>Lock this part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="439"/>
+        <location filename="../../ui/pages/scores.py" line="441"/>
         <source>更正成绩…</source>
         <translation>Correct score…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="440"/>
-        <location filename="../../ui/pages/scores.py" line="789"/>
-        <location filename="../../ui/pages/scores.py" line="812"/>
+        <location filename="../../ui/pages/scores.py" line="442"/>
+        <location filename="../../ui/pages/scores.py" line="795"/>
+        <location filename="../../ui/pages/scores.py" line="818"/>
         <source>判定成绩结果</source>
         <translation>Decide results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="442"/>
+        <location filename="../../ui/pages/scores.py" line="444"/>
         <source>按各职业标准的合格线判定全部考生是否合格；须各部分成绩均已锁定</source>
         <translation>Decide pass or fail for every candidate by each standard&apos;s pass mark; every part must be locked</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="473"/>
+        <location filename="../../ui/pages/scores.py" line="475"/>
         <source>读取成绩</source>
         <translation>Load scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="479"/>
+        <location filename="../../ui/pages/scores.py" line="481"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="492"/>
+        <location filename="../../ui/pages/scores.py" line="494"/>
         <source>成绩已锁定并判定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
         <translation> Scores are locked and decided; to change one, the chief examiner uses &quot;Correct score&quot; with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="502"/>
+        <location filename="../../ui/pages/scores.py" line="505"/>
         <source>%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，两轮互不可见（002 第二十五条）。成绩填写：%3。</source>
         <translation>%1, round %2. Only the scores you entered in this round are shown; another clerk enters the other round independently, and neither sees the other&apos;s (002 §25). %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="525"/>
+        <location filename="../../ui/pages/scores.py" line="527"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
         <translation>%1: %2 agree, %3 differ, %4 missing in round 1, %5 missing in round 2; %6 locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="535"/>
+        <location filename="../../ui/pages/scores.py" line="537"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
         <translation>
 Settle the differences after checking the original papers and enter the missing scores; then the part can be locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="542"/>
+        <location filename="../../ui/pages/scores.py" line="544"/>
         <source>名单（%1）</source>
         <translation>List (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="546"/>
+        <location filename="../../ui/pages/scores.py" line="548"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="555"/>
+        <location filename="../../ui/pages/scores.py" line="557"/>
         <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
         <translation>Before this part is locked, markers must be assigned from qualified assessors (002 §25). No marker yet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="560"/>
+        <location filename="../../ui/pages/scores.py" line="562"/>
         <source>未另选阅卷人的考场由考场考评员现场评分：</source>
         <translation>Rooms without an assigned marker are marked on the spot by their assessors: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="568"/>
+        <location filename="../../ui/pages/scores.py" line="570"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="572"/>
+        <location filename="../../ui/pages/scores.py" line="574"/>
         <source>各考场均已选配阅卷人：%1</source>
         <translation>Every room has a marker: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="599"/>
+        <location filename="../../ui/pages/scores.py" line="601"/>
         <source>已填 %1 / 共 %2 人</source>
         <translation>%1 of %2 filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="609"/>
+        <location filename="../../ui/pages/scores.py" line="627"/>
+        <source>考试尚未结束：在“准考证与签到”页标记为已考试后，才能录入、核定和锁定成绩。</source>
+        <translation>The exam is not over yet: scores can be entered, settled and locked once the sitting is marked held on the &quot;Tickets &amp; check-in&quot; page.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="628"/>
         <source>认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。</source>
         <translation>The sitting is “%1”: results are judged or final, so this can no longer be done.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="646"/>
+        <location filename="../../ui/pages/scores.py" line="652"/>
         <source>还没有填写任何成绩。</source>
         <translation>No scores filled in yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="653"/>
+        <location filename="../../ui/pages/scores.py" line="659"/>
         <source>保存成绩</source>
         <translation>Save scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="655"/>
+        <location filename="../../ui/pages/scores.py" line="661"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation>Saved %3 scores (%2, round %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="670"/>
+        <location filename="../../ui/pages/scores.py" line="676"/>
         <source>%1-%2-第%3轮录入表.xlsx</source>
         <translation>%1-%2-round-%3-entry-sheet.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="677"/>
-        <location filename="../../ui/pages/scores.py" line="699"/>
+        <location filename="../../ui/pages/scores.py" line="683"/>
+        <location filename="../../ui/pages/scores.py" line="705"/>
         <source>导出成绩录入表</source>
         <translation>Export entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="679"/>
-        <location filename="../../ui/pages/scores.py" line="709"/>
+        <location filename="../../ui/pages/scores.py" line="685"/>
+        <location filename="../../ui/pages/scores.py" line="715"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="700"/>
+        <location filename="../../ui/pages/scores.py" line="706"/>
         <source>录入表已保存到 %1。</source>
         <translation>Entry sheet saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="709"/>
-        <location filename="../../ui/pages/scores.py" line="724"/>
+        <location filename="../../ui/pages/scores.py" line="715"/>
+        <location filename="../../ui/pages/scores.py" line="730"/>
         <source>导入成绩录入表</source>
         <translation>Import entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="726"/>
+        <location filename="../../ui/pages/scores.py" line="732"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation>Entered %3 round %2 scores from %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="756"/>
+        <location filename="../../ui/pages/scores.py" line="762"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation>Settled and locked the score of %1; the basis is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="767"/>
+        <location filename="../../ui/pages/scores.py" line="773"/>
         <source>锁定成绩</source>
         <translation>Lock scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="769"/>
+        <location filename="../../ui/pages/scores.py" line="775"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation>Locked %2 scores (%1). Once locked, only the chief examiner can correct them, with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="781"/>
+        <location filename="../../ui/pages/scores.py" line="787"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation>Score corrected; the correction is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="790"/>
+        <location filename="../../ui/pages/scores.py" line="796"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation>Decide pass or fail for every candidate from the locked scores; the sitting becomes &quot;Marked&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="791"/>
+        <location filename="../../ui/pages/scores.py" line="797"/>
         <source>判定</source>
         <translation>Decide</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="802"/>
+        <location filename="../../ui/pages/scores.py" line="808"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
         <translation>Results decided: %1 passed, %2 failed, %3 absent. The results can now be publicised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="825"/>
+        <location filename="../../ui/pages/scores.py" line="831"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
         <translation>Assigned %1 as marker for %2 %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="854"/>
+        <location filename="../../ui/pages/scores.py" line="860"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
         <translation>Unassign %1 as marker for %2 %3?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="870"/>
+        <location filename="../../ui/pages/scores.py" line="876"/>
         <source>已取消 %1 的阅卷安排。</source>
         <translation>%1 is no longer a marker.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="880"/>
+        <location filename="../../ui/pages/scores.py" line="886"/>
         <source>选择保存评分记录表的文件夹</source>
         <translation>Choose a folder for the score sheets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="895"/>
+        <location filename="../../ui/pages/scores.py" line="901"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
         <translation>Wrote %2 entry and score sheets (%1, round %3, %4 candidates) to %5.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="906"/>
+        <location filename="../../ui/pages/scores.py" line="912"/>
         <source>写出评分记录表</source>
         <translation>Write score sheets</translation>
     </message>
@@ -7575,57 +7580,57 @@ The %1 schedule is not entered yet: once the State Council publishes it, click &
 <context>
     <name>SettleDialog</name>
     <message>
-        <location filename="../../ui/pages/scores.py" line="96"/>
+        <location filename="../../ui/pages/scores.py" line="98"/>
         <source>核定成绩</source>
         <translation>Settle score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="96"/>
+        <location filename="../../ui/pages/scores.py" line="98"/>
         <source>核定并锁定</source>
         <translation>Settle and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="99"/>
+        <location filename="../../ui/pages/scores.py" line="101"/>
         <source>考生</source>
         <translation>Candidate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="98"/>
+        <location filename="../../ui/pages/scores.py" line="100"/>
         <source>%1（报名号 %2）</source>
         <translation>%1 (application %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="100"/>
+        <location filename="../../ui/pages/scores.py" line="102"/>
         <source>考核部分</source>
         <translation>Exam part</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="102"/>
+        <location filename="../../ui/pages/scores.py" line="104"/>
         <source>两轮录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="104"/>
+        <location filename="../../ui/pages/scores.py" line="106"/>
         <source>第 1 轮 %1；第 2 轮 %2</source>
         <translation>Round 1: %1; round 2: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="112"/>
+        <location filename="../../ui/pages/scores.py" line="114"/>
         <source>例如：复核原始答卷，第二轮录入有误</source>
         <translation>e.g. checked the original paper; round 2 was entered wrongly</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="114"/>
+        <location filename="../../ui/pages/scores.py" line="116"/>
         <source>核定成绩 *</source>
         <translation>Settled score *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="115"/>
+        <location filename="../../ui/pages/scores.py" line="117"/>
         <source>核定依据 *</source>
         <translation>Basis *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="123"/>
+        <location filename="../../ui/pages/scores.py" line="125"/>
         <source>请填写核定的成绩。</source>
         <translation>Enter the settled score.</translation>
     </message>

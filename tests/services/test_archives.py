@@ -34,7 +34,7 @@ from jlexam.store.models import (
     StockLedgerEntry,
 )
 from tests.services.test_certificates import final  # noqa: F401  (fixture)
-from tests.services.test_scoring_publicity import CODE, scored, team  # noqa: F401  (fixtures)
+from tests.services.test_scoring_publicity import CODE, decided, scored, team  # noqa: F401  (fixtures)
 from tests.unit.test_batch import OPENSSL, third_party_verifies
 
 ISSUE = date(2026, 10, 14)

@@ -11,7 +11,7 @@ from jlexam.domain.certno import parse_certificate_number
 from jlexam.errors import StateError, ValidationError
 from jlexam.exchange.batch import verify_batch
 from jlexam.services import certificates, publicity, stock, uploads
-from tests.services.test_scoring_publicity import CODE, _results, scored, team  # noqa: F401  (fixtures)
+from tests.services.test_scoring_publicity import CODE, _results, decided, scored, team  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -19,7 +19,15 @@ from jlexam.services import arrangement, marking, scoring, staffing, tickets
 from jlexam.services.audit import search_events
 from jlexam.services.staffing import StaffInput
 from jlexam.store.models import AuditEvent, MarkerAssignment
-from tests.services.test_arrangement import CODE, approved, assessor, build_site, sessions, staff_all
+from tests.services.arrangement_helpers import (
+    CODE,
+    approved,
+    assessor,
+    build_site,
+    exam_day,
+    sessions,
+    staff_all,
+)
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def team(actor_for):
 
 @pytest.fixture
 def ticketed(db, admin, team):
-    """12 level-4 electricians seated in two theory and two practical rooms, staff locked, tickets issued."""
+    """12 level-4 electricians seated in two theory and two practical rooms, staff locked, the sitting held."""
     approved(admin, team)
     rooms = build_site(team["office"])
     theory, practical = sessions(team["office"])  # both theory rooms seat someone
@@ -46,6 +54,7 @@ def ticketed(db, admin, team):
     staff_all(office)
     staffing.lock_arrangement(team["sup"], CODE)
     tickets.issue_tickets(team["office"], CODE)
+    exam_day(office)  # scores are entered once the sitting is held
     return rooms
 
 

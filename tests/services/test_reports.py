@@ -14,7 +14,7 @@ from jlexam.store.models import AuditEvent, Candidate, Institution
 from tests.services.helpers import ELECTRICIAN, person
 from tests.services.test_archives import archived, reported  # noqa: F401  (fixtures)
 from tests.services.test_certificates import final  # noqa: F401  (fixture)
-from tests.services.test_scoring_publicity import CODE, scored, team  # noqa: F401  (fixtures)
+from tests.services.test_scoring_publicity import CODE, decided, scored, team  # noqa: F401  (fixtures)
 
 TODAY = date(2027, 3, 1)
 

@@ -7,6 +7,7 @@ import pytest
 from jlexam.errors import PermissionDenied, StateError, ValidationError
 from jlexam.security.roles import Role
 from jlexam.services import eligibility, publicity, registration, scoring, sittings
+from tests.services.arrangement_helpers import hold
 from tests.services.helpers import open_sitting, person
 from tests.services.marking_helpers import choose_markers
 
@@ -23,8 +24,8 @@ def team(actor_for):
 
 
 @pytest.fixture
-def scored(admin, team):
-    """Three approved level-4 applications (theory + practical), registration closed."""
+def decided(admin, team):
+    """Three approved level-4 applications (theory + practical), markers chosen, registration closed."""
     clerk, sup = team["clerk1"], team["supervisor"]
     open_sitting(admin, clerk)
     ids = [registration.register_application(clerk, CODE, person(i)) for i in (1, 3, 5)]
@@ -34,6 +35,13 @@ def scored(admin, team):
         eligibility.decide(sup, app_id, True)
     choose_markers(clerk, CODE)  # 002 §25: theory scores lock only once markers are chosen
     return ids
+
+
+@pytest.fixture
+def scored(team, decided):
+    """The same sitting held: scores are entered after the exam day."""
+    hold(team["clerk1"], team["supervisor"])
+    return decided
 
 
 def _enter_both(team, ids, part, first, second):
@@ -208,3 +216,17 @@ def test_eligibility_decisions_are_fixed_once_results_exist(db, team, scored):
 
     with db.reading() as s:
         assert s.get(Application, scored[0]).decision == "approved"
+
+
+def test_scores_wait_for_the_exam_day(db, team, decided):
+    """002 §25: scores follow the exam; before the sitting is marked held nothing is entered or locked."""
+    with pytest.raises(StateError, match="标记为已考试后才能录入") as info:
+        scoring.enter_scores(team["clerk1"], CODE, "theory", 1, {decided[0]: "80"})
+    assert "当前为“报名截止”" in info.value.message
+    with pytest.raises(StateError, match="标记为已考试"):
+        scoring.lock_scores(team["supervisor"], CODE, "theory")
+    with pytest.raises(StateError, match="标记为已考试"):
+        scoring.compute_results(team["supervisor"], CODE)
+    assert len(scoring.entry_sheet(team["clerk1"], CODE, "theory", 1)) == 3  # printable beforehand
+    hold(team["clerk1"], team["supervisor"], absent=frozenset(decided[2:]))
+    assert scoring.enter_scores(team["clerk1"], CODE, "theory", 1, {decided[0]: "80"}) == 1

@@ -12,7 +12,7 @@ from jlexam.security.roles import Role
 from jlexam.services import staffing
 from jlexam.services.audit import search_events
 from jlexam.services.staffing import StaffInput
-from tests.services.test_arrangement import (
+from tests.services.arrangement_helpers import (
     CODE,
     approved,
     arranged,

@@ -13,7 +13,7 @@ from jlexam.security.roles import Role
 from jlexam.security.tokens import TICKET, decode_token, encode_token
 from jlexam.services import checkin, sittings, staffing, tickets
 from jlexam.services.base import keystore_for
-from tests.services.test_arrangement import (
+from tests.services.arrangement_helpers import (
     CODE,
     arranged,
     sessions,

@@ -12,7 +12,7 @@ from jlexam.exchange.archive_package import verify_package
 from jlexam.security.roles import Role
 from jlexam.services import archives, uploads
 from jlexam.store.models import AuditEvent
-from tests.ui.test_scores_page import CODE, scored, team  # noqa: F401  (fixtures)
+from tests.ui.test_scores_page import CODE, decided, scored, team  # noqa: F401  (fixtures)
 from tests.ui.test_uploads_page import issued  # noqa: F401  (fixture)
 
 SHELF = "档案室 2 号柜第 3 层"

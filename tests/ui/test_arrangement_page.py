@@ -4,7 +4,7 @@ supervisor's, and is refused while a rule is broken, naming the rule."""
 import pytest
 
 from jlexam.security.roles import Role
-from tests.services.test_arrangement import CODE, approved, build_site, plan_all, sessions
+from tests.services.arrangement_helpers import CODE, approved, build_site, plan_all, sessions
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_lock_refused_for_office_and_with_a_ratio_problem(qtbot, gui_admin, team
 
 def _locked(gui_admin, team):  # type: ignore[no-untyped-def]
     from jlexam.services import staffing
-    from tests.services.test_arrangement import arranged
+    from tests.services.arrangement_helpers import arranged
 
     rooms = arranged(gui_admin, team)
     staffing.lock_arrangement(team["sup"], CODE)

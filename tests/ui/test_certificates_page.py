@@ -9,7 +9,7 @@ import shiboken6
 from jlexam.domain.stock_ledger import EntryKind
 from jlexam.services import certificates, publicity
 from tests.ui.test_publicity_page import results
-from tests.ui.test_scores_page import CODE, open_page, scored, team  # noqa: F401  (fixtures)
+from tests.ui.test_scores_page import CODE, decided, open_page, scored, team  # noqa: F401  (fixtures)
 
 
 def _closed(dialog) -> bool:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from jlexam.security.roles import Role
 from jlexam.services import checkin, staffing, tickets
-from tests.services.test_arrangement import CODE, arranged, sessions
+from tests.services.arrangement_helpers import CODE, arranged, sessions
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def page(qtbot, team, tokens, make_window):  # type: ignore[no-untyped-def]
     page.clock = lambda: theory.starts_at - timedelta(minutes=10)  # before the entry cut-off
     qtbot.waitUntil(lambda: page.loaded is not None and page.session.count() == 2, timeout=5_000)
     page.session.setCurrentIndex(page.session.findData(theory.id))
-    qtbot.waitUntil(lambda: page.session_loaded is not None and page.session_loaded.session_id == theory.id,
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: page.session_loaded is not None and page.session_loaded.session_id == theory.id, timeout=5_000
+    )
     return page
 
 
@@ -51,7 +52,9 @@ def _summary(page, team):  # type: ignore[no-untyped-def]
 
 
 def test_good_scan_is_green_then_repeat_is_red(qtbot, page, team, tokens, shown_errors):
-    assert page.scan.isEnabled() and page.scan.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled) is False
+    assert (
+        page.scan.isEnabled() and page.scan.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled) is False
+    )
     token = next(iter(tokens.values()))
     _scan(qtbot, page, token)
     result = page.last_result

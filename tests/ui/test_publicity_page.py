@@ -6,7 +6,7 @@ import pytest
 import shiboken6
 
 from jlexam.services import publicity, scoring
-from tests.ui.test_scores_page import CODE, open_page, scored, team  # noqa: F401  (fixtures)
+from tests.ui.test_scores_page import CODE, decided, open_page, scored, team  # noqa: F401  (fixtures)
 
 
 def _closed(dialog) -> bool:  # type: ignore[no-untyped-def]

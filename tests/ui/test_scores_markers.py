@@ -8,6 +8,7 @@ import shiboken6
 
 from jlexam.security.roles import Role
 from jlexam.services import eligibility, marking, registration, scoring, sittings, staffing
+from tests.services.arrangement_helpers import hold
 from tests.services.helpers import ELECTRICIAN, open_sitting, person
 from tests.ui.test_scores_page import CODE, open_page
 
@@ -45,6 +46,7 @@ def entered(gui_admin, team):  # type: ignore[no-untyped-def]
     eligibility.evaluate_sitting(clerk, CODE)
     for app_id in ids:
         eligibility.decide(sup, app_id, True)
+    hold(clerk, sup)
     for clerk_key, round_no in (("clerk1", 1), ("clerk2", 2)):
         scoring.enter_scores(team[clerk_key], CODE, "theory", round_no, dict.fromkeys(ids, "80"))
     staffing.add_staff(clerk, _assessor("何阅卷"))
@@ -79,9 +81,12 @@ def test_markers_are_chosen_before_theory_scores_lock(
     page.assign_button.click()
     dialog = page.dialog
     assert isinstance(dialog, MarkerDialog)
-    qtbot.waitUntil(lambda: len(dialog.choices) == 2, timeout=5_000)
-    assert [c.qualified for c in dialog.choices] == [True, False]  # the qualified first
-    assert "不符合条件" in dialog.staff.itemText(1)
+    qtbot.waitUntil(lambda: {"何阅卷", "施过期"} <= {c.name for c in dialog.choices}, timeout=5_000)
+    qualified = [c.qualified for c in dialog.choices]
+    assert qualified == sorted(qualified, reverse=True) and qualified.count(False) == 1  # the qualified first
+    assert "不符合条件" in dialog.staff.itemText(len(qualified) - 1) and "施过期" in dialog.staff.itemText(
+        len(qualified) - 1
+    )
     dialog.choose("施过期")
     assert "有效期" in dialog.reason.text()
     dialog.ok.click()

@@ -5,6 +5,7 @@ import shiboken6
 
 from jlexam.security.roles import Role
 from jlexam.services import eligibility, registration, scoring, sittings
+from tests.services.arrangement_helpers import hold
 from tests.services.helpers import open_sitting, person
 from tests.services.marking_helpers import choose_markers
 
@@ -21,8 +22,8 @@ def team(gui_actor_for):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def scored(gui_admin, team):  # type: ignore[no-untyped-def]
-    """Three approved level-4 applications (theory + practical), registration closed."""
+def decided(gui_admin, team):  # type: ignore[no-untyped-def]
+    """Three approved level-4 applications (theory + practical), markers chosen, registration closed."""
     clerk, sup = team["clerk1"], team["supervisor"]
     open_sitting(gui_admin, clerk)
     ids = [registration.register_application(clerk, CODE, person(i)) for i in (1, 3, 5)]
@@ -32,6 +33,13 @@ def scored(gui_admin, team):  # type: ignore[no-untyped-def]
         eligibility.decide(sup, app_id, True)
     choose_markers(clerk, CODE)  # 002 §25: theory scores lock only once markers are chosen
     return ids
+
+
+@pytest.fixture
+def scored(team, decided):  # type: ignore[no-untyped-def]
+    """The same sitting held: scores are entered after the exam day."""
+    hold(team["clerk1"], team["supervisor"])
+    return decided
 
 
 def open_page(qtbot, make_window, actor, key="scores"):  # type: ignore[no-untyped-def]
@@ -149,3 +157,13 @@ def test_actions_close_once_results_are_final(qtbot, team, scored, make_window, 
     assert not reg.override_button.isEnabled() and not reg.reject_button.isEnabled()
     assert "只能查看" in reg.status.label.text()
     assert shown_errors == []
+
+
+def test_entry_waits_for_the_exam_day(qtbot, team, decided, make_window):
+    """Before the sitting is held the sheet can be printed and markers chosen, but nothing entered or locked."""
+    _w, page = open_page(qtbot, make_window, team["supervisor"])
+    _wait_loaded(qtbot, page, lambda: page.sheet.rowCount() == 3)
+    assert page.export_button.isEnabled() and page.assign_button.isEnabled()
+    for button in (page.save_button, page.import_button, page.lock_button, page.results_button):
+        assert not button.isEnabled() and "考试尚未结束" in button.toolTip()
+    assert "标记为已考试" in page.status.label.text() and page.status.isVisibleTo(page)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from jlexam.security.roles import Role
 from jlexam.services import arrangement, staffing
 from jlexam.store.models import Sitting
-from tests.services.test_arrangement import CODE, arranged, sessions
+from tests.services.arrangement_helpers import CODE, arranged, sessions
 
 
 @pytest.fixture

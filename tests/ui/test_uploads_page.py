@@ -8,7 +8,7 @@ import pytest
 
 from jlexam.services import certificates, publicity
 from tests.ui.test_publicity_page import results
-from tests.ui.test_scores_page import CODE, open_page, scored, team  # noqa: F401  (fixtures)
+from tests.ui.test_scores_page import CODE, decided, open_page, scored, team  # noqa: F401  (fixtures)
 
 
 def _loaded(qtbot, page, check=lambda: True):  # type: ignore[no-untyped-def]

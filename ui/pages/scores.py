@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jlexam.domain.sitting_state import SittingState
 from jlexam.domain.standards import ExamPart
 from jlexam.errors import JlexamError
 from jlexam.services import marking, scoring
 from ui.context import AppContext
 from ui.labels import SEPARATOR, label
 from ui.navigation import Stage
+from ui.pages.base import gate
 from ui.pages.sittings import TaskDialog
 from ui.pages.work import WorkPage, documents_folder
 from ui.tables import Column, TableView
@@ -496,7 +498,8 @@ class ScoresPage(WorkPage):
                 "info" if closed else "warn",
             )
         else:
-            self.set_status("", "info")
+            state = SittingState(self.ctx.sitting.state) if self.ctx.sitting is not None else None
+            self.set_status(self._scoring_block(state), "info")
         self.blind_hint.setText(
             self.tr(
                 "%1，第 %2 轮。这里只显示您本人在本轮录入的成绩；另一轮由另一位工作人员独立录入，"
@@ -509,8 +512,7 @@ class ScoresPage(WorkPage):
         self._fill_sheet(loaded.sheet)
         self._show_markers(loaded)
         usable = loaded.code is not None and not loaded.sheet_error
-        for b in (self.save_button, self.export_button, self.import_button):
-            b.setEnabled(usable and bool(loaded.sheet))
+        self.export_button.setEnabled(usable and bool(loaded.sheet))
         rec = loaded.reconciliation
         self.mismatches = (
             [Mismatch(a, loaded.names.get(a, ""), r1, r2) for a, r1, r2 in rec.mismatches] if rec else []
@@ -601,25 +603,29 @@ class ScoresPage(WorkPage):
 
     def _update_buttons(self) -> None:
         has_sitting = self.loaded is not None and self.loaded.code is not None and not self.loaded.sheet_error
-        state = self.ctx.sitting.state if self.ctx.sitting is not None else ""
+        state = SittingState(self.ctx.sitting.state) if self.ctx.sitting is not None else None
         # the services refuse the rest; the page says so before anyone tries
-        scoring_open = state in {s.value for s in scoring.SCORING_STATES}
-        choosing = scoring_open and state != "marked"
-        changeable = state in {s.value for s in scoring.CHANGEABLE_STATES}
-        closed = self.tr("认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。").replace(
-            "%1", self.ctx.sitting.state_label if self.ctx.sitting is not None else "")
-        self.settle_button.setEnabled(scoring_open and len(self.mismatch_table.selected_rows()) == 1)
-        self.lock_button.setEnabled(scoring_open and has_sitting)
-        self.results_button.setEnabled(scoring_open and has_sitting)
-        self.change_button.setEnabled(changeable and bool(self.loaded and self.loaded.names))
+        block = self._scoring_block(state)
+        change_block = "" if state in scoring.CHANGEABLE_STATES else block
+        choose_block = "" if state in marking.MARKER_STATES else block
+        ready = bool(self.loaded and self.loaded.sheet)
+        gate(self.save_button, block, ready=has_sitting and ready)
+        gate(self.import_button, block, ready=has_sitting and ready)
+        gate(self.settle_button, block, ready=len(self.mismatch_table.selected_rows()) == 1)
+        gate(self.lock_button, block, ready=has_sitting)
+        gate(self.results_button, block, ready=has_sitting)
+        gate(self.change_button, change_block, ready=bool(self.loaded and self.loaded.names))
         has_sessions = bool(self.loaded and self.loaded.marking)
-        self.assign_button.setEnabled(choosing and has_sessions)
-        self.unassign_button.setEnabled(choosing and len(self.marker_table.selected_rows()) == 1)
+        gate(self.assign_button, choose_block, ready=has_sessions)
+        gate(self.unassign_button, choose_block, ready=len(self.marker_table.selected_rows()) == 1)
         self.sheets_button.setEnabled(has_sessions)
-        for button, allowed in ((self.settle_button, scoring_open), (self.lock_button, scoring_open),
-                                (self.results_button, scoring_open), (self.change_button, changeable),
-                                (self.assign_button, choosing), (self.unassign_button, choosing)):
-            button.setToolTip("" if allowed or not state else closed)
+
+    def _scoring_block(self, state: SittingState | None) -> str:
+        if state is None or state in scoring.SCORING_STATES:
+            return ""
+        if state in (SittingState.CLOSED, SittingState.ARRANGED, SittingState.TICKETED):
+            return self.tr("考试尚未结束：在“准考证与签到”页标记为已考试后，才能录入、核定和锁定成绩。")
+        return self.tr("认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。").replace("%1", label(state.label))
 
     # --- entering ---------------------------------------------------------------------------------------
     def set_mark(self, application_id: int, text: str) -> None:
