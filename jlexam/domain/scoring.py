@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeAlias
@@ -368,3 +369,23 @@ def result(marks: Mapping[ExamPart, ScoreMark | None], rules: tuple[PartRule, ..
         clauses.append(f"{'、'.join(p.label for p in absent_parts)}缺考")
     clauses += below
     return Result(False, tuple(failed), reason="；".join(clauses) + "，认定不合格。", **common)
+
+
+def publicity_start_problem(
+    start_on: date, last_exam_day: date | None, previous_start: date | None = None
+) -> str | None:
+    """Why results cannot be published from ``start_on``, or None (002 §25).
+
+    Results follow the exam: a publicity period cannot begin before the sitting's last exam day. A list
+    published again (after an objection changed a score) cannot be dated before the one it replaces."""
+    if last_exam_day is not None and start_on < last_exam_day:
+        return (
+            f"公示开始日期 {start_on:%Y-%m-%d} 早于最后一场考试（{last_exam_day:%Y-%m-%d}）："
+            "成绩须在考试结束、判定结果后公示，请改为考试之后的日期。"
+        )
+    if previous_start is not None and start_on < previous_start:
+        return (
+            f"重新公示的开始日期 {start_on:%Y-%m-%d} 早于上一次公示（{previous_start:%Y-%m-%d}）："
+            "请填写本次实际发布的日期。"
+        )
+    return None

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from jlexam.documents.objection import ObjectionLetter, render_answer_letter
 from jlexam.documents.publicity import PublicityRow, render_publicity_list, write_publicity_xlsx
+from jlexam.domain.china_time import china_date
 from jlexam.domain.levels import SkillLevel
-from jlexam.domain.scoring import ScoreMark, mark_from_text, mark_label
+from jlexam.domain.scoring import ScoreMark, mark_from_text, mark_label, publicity_start_problem
 from jlexam.domain.sitting_state import SittingState
 from jlexam.domain.standards import ExamPart
 from jlexam.domain.workdays import MIN_PUBLICITY_DAYS
 from jlexam.errors import NotFound, StateError, ValidationError
+from jlexam.services.arrangement import sitting_sessions
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.calendar import calendar_in
 from jlexam.services.scoring import apply_score_change
@@ -80,8 +82,13 @@ def publish_results(
     )
     if pending:
         raise StateError(f"还有 {pending} 名考生没有成绩结果，不能公示。")
-    period = calendar_in(s).publicity_period(start_on, days)  # 002 §25: at least 5 working days
     latest = _latest(s, sitting)
+    sessions = sitting_sessions(s, sitting)
+    last_day = max((china_date(x.ends_at) for x in sessions), default=None)
+    problem = publicity_start_problem(start_on, last_day, latest.start_on if latest else None)
+    if problem:
+        raise ValidationError(problem, rule="002 §25")
+    period = calendar_in(s).publicity_period(start_on, days)  # 002 §25: at least 5 working days
     row = Publicity(
         sitting_id=sitting.id,
         version=(latest.version + 1) if latest else 1,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from jlexam.demo.institution import demo_institution
 from jlexam.domain.idcard import Sex, build_id_number
@@ -33,17 +33,19 @@ def setup_institution(admin: Actor, kind: str = "vocational_school") -> None:
 
 
 def open_sitting(
-    admin: Actor, office: Actor, code: str = "S2026-12", fee_cents: int = 30000
+    admin: Actor, office: Actor, code: str = "S2026-12", fee_cents: int = 30000, start: date = START
 ) -> sittings.SittingView:
+    """A sitting on ``start`` (theory at 09:00, practical at 14:00 Beijing time), registration open for the
+    30 days ending 12 days before it."""
     setup_institution(admin)
     offers = [sittings.OfferInput(ELECTRICIAN, "", SkillLevel(lv), fee_cents) for lv in (5, 4, 3)]
     view = sittings.create_sitting(
-        office, code, "2026年12月电工认定", START, START + timedelta(days=1), offers
+        office, code, f"{start.year}年{start.month}月电工认定", start, start + timedelta(days=1), offers
     )
-    at = datetime(2026, 12, 12, 1, 0, tzinfo=UTC)  # 09:00 Beijing time
+    at = datetime.combine(start, time(1, 0), tzinfo=UTC)  # 09:00 Beijing time
     sittings.add_session(office, code, "theory", at, at + timedelta(minutes=90))
     sittings.add_session(office, code, "practical", at + timedelta(hours=5), at + timedelta(hours=7))
-    sittings.open_registration(office, code, date(2026, 11, 1), date(2026, 11, 30))
+    sittings.open_registration(office, code, start - timedelta(days=41), start - timedelta(days=12))
     return view
 
 

@@ -14,7 +14,7 @@ from jlexam.store.models import AuditEvent, Candidate, Institution
 from tests.services.helpers import ELECTRICIAN, person
 from tests.services.test_archives import archived, reported  # noqa: F401  (fixtures)
 from tests.services.test_certificates import final  # noqa: F401  (fixture)
-from tests.services.test_scoring_publicity import CODE, decided, scored, team  # noqa: F401  (fixtures)
+from tests.services.test_scoring_publicity import CODE, EXAM_DAY, decided, scored, team  # noqa: F401  (fixtures)
 
 TODAY = date(2027, 3, 1)
 
@@ -32,20 +32,20 @@ def test_oversight_numbers(db, archived, actor_for):  # noqa: F811
     assert ELECTRICIAN in rate.occupation
     (upload,) = r.uploads
     assert upload.status == "on_time" and upload.sittings == CODE and r.unreported_certificates == 0
-    assert r.last_sitting_on == date(2026, 12, 13)
+    assert r.last_sitting_on == EXAM_DAY + timedelta(days=1)  # the sitting's second day
     assert r.filing_valid_until == date(2028, 4, 9) and r.renewal_due_on == date(2028, 1, 9)
     assert r.coverage is None  # not a university
     assert [i.incident for i in r.incidents] == [0] and [c.packets for c in r.custody] == [0]
-    facts = {f.label: f for f in r.star}
-    idle = next(f for label, f in facts.items() if "000 第五条(二)" in label)
-    assert idle.ok is True
-    # more than a year after the last sitting, no rating (000 §5(二))
-    later = reports.oversight(admin, date(2027, 12, 14))
+    # within a year of the last sitting the institution may apply for a rating; more than a year after it,
+    # not (000 §5(二))
+    within = reports.oversight(admin, date(2026, 12, 1))
+    assert next(f for f in within.star if "000 第五条(二)" in f.label).ok is True
+    later = reports.oversight(admin, date(2027, 6, 1))
     assert next(f for f in later.star if "000 第五条(二)" in f.label).ok is False
     assert "不能申请星级评定" in later.last_sitting_message
     # a period without the sitting counts nothing
     empty = reports.oversight(admin, TODAY, date(2027, 1, 1), date(2027, 12, 31))
-    assert empty.sittings == [] and empty.candidates == 0 and empty.last_sitting_on == date(2026, 12, 13)
+    assert empty.sittings == [] and empty.candidates == 0 and empty.last_sitting_on == EXAM_DAY + timedelta(days=1)
 
 
 def test_university_coverage_by_major_and_cohort(db, final, actor_for):  # noqa: F811

@@ -1,6 +1,6 @@
 """Double entry, reconciliation, results, publicity over the 2026 holidays, objections, the certificate block."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from tests.services.helpers import open_sitting, person
 from tests.services.marking_helpers import choose_markers
 
 CODE = "S2026-12"
+EXAM_DAY = date(2026, 1, 10)  # early in 2026, so results can be published across its holidays
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def team(actor_for):
 def decided(admin, team):
     """Three approved level-4 applications (theory + practical), markers chosen, registration closed."""
     clerk, sup = team["clerk1"], team["supervisor"]
-    open_sitting(admin, clerk)
+    open_sitting(admin, clerk, start=EXAM_DAY)
     ids = [registration.register_application(clerk, CODE, person(i)) for i in (1, 3, 5)]
     sittings.close_registration(clerk, CODE)
     eligibility.evaluate_sitting(clerk, CODE)
@@ -230,3 +231,18 @@ def test_scores_wait_for_the_exam_day(db, team, decided):
     assert len(scoring.entry_sheet(team["clerk1"], CODE, "theory", 1)) == 3  # printable beforehand
     hold(team["clerk1"], team["supervisor"], absent=frozenset(decided[2:]))
     assert scoring.enter_scores(team["clerk1"], CODE, "theory", 1, {decided[0]: "80"}) == 1
+
+
+def test_publicity_starts_after_the_exam_and_never_goes_back(db, team, scored):
+    """002 §25: results follow the exam, and a list published again is not dated before the one it replaces."""
+    _results(team, scored)
+    sup = team["supervisor"]
+    with pytest.raises(ValidationError, match="早于最后一场考试") as info:
+        publicity.publish_results(sup, CODE, EXAM_DAY - timedelta(days=1))
+    assert info.value.rule == "002 §25" and "2026-01-10" in info.value.message
+    assert sittings.list_sittings(sup)[0].state.value == "marked"  # nothing recorded
+    first = publicity.publish_results(sup, CODE, EXAM_DAY + timedelta(days=3))
+    with pytest.raises(ValidationError, match="早于上一次公示"):
+        publicity.publish_results(sup, CODE, EXAM_DAY + timedelta(days=2))
+    again = publicity.publish_results(sup, CODE, first.start_on)  # the same day is allowed
+    assert again.version == 2

@@ -324,3 +324,16 @@ def test_a_code_never_passes(parts: list[object]) -> None:
     r = result(dict(zip((T, P), parts, strict=True)), RULES_3)  # type: ignore[arg-type]
     if any(isinstance(p, MarkCode) for p in parts):
         assert r.passed is False
+
+
+def test_publicity_start_problem() -> None:
+    from datetime import date
+
+    from jlexam.domain.scoring import publicity_start_problem
+
+    exam = date(2026, 9, 12)
+    assert publicity_start_problem(exam, exam) is None  # the exam day itself
+    assert "早于最后一场考试" in (publicity_start_problem(date(2026, 9, 11), exam) or "")
+    assert publicity_start_problem(date(2026, 9, 11), None) is None  # a sitting without sessions
+    assert "早于上一次公示" in (publicity_start_problem(date(2026, 9, 20), exam, date(2026, 9, 21)) or "")
+    assert publicity_start_problem(date(2026, 9, 21), exam, date(2026, 9, 21)) is None
