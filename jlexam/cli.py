@@ -223,8 +223,8 @@ def backup_restore(c: Context, name: str) -> None:
         raise click.UsageError("请用 --user 指定系统管理员用户名。")
     db = c.database(must_exist=False)
     path = find_backup(db, name)
-    kept = restore(db, path, c.username, read_password(f"用户 {c.username} 的密码"))
-    click.echo(f"已从 {path.name} 恢复数据库。" + (f"原文件保存在 {kept}。" if kept else ""))
+    result = restore(db, path, c.username, read_password(f"用户 {c.username} 的密码"))
+    click.echo(result.message + (f"\n原文件保存在 {result.kept}。" if result.kept else ""))
 
 
 def _register_more() -> None:

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -26,6 +27,9 @@ from ui.errors import show_error
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
 from ui.style import apply_style, high_dpi
+
+if TYPE_CHECKING:
+    from jlexam.services.backups import RestoreResult
 
 ORGANIZATION = "jlexam"
 APPLICATION = "jlexam"
@@ -136,15 +140,12 @@ class Application(QObject):
         QThreadPool.globalInstance().waitForDone(10_000)
         self._close_window()
         try:
-            kept = backups.restore(self.db, Path(backup_path), username, password)
+            result = backups.restore(self.db, Path(backup_path), username, password)
         except JlexamError as exc:
             show_error(None, exc, title=QCoreApplication.translate("App", "恢复失败"))
         else:
             forget_keystores()
-            note = QCoreApplication.translate("App", "已从备份 %1 恢复。").replace("%1", Path(backup_path).name)
-            if kept:
-                note += QCoreApplication.translate("App", "原数据库文件保存为 %1。").replace("%1", kept.name)
-            QMessageBox.information(None, QCoreApplication.translate("App", "恢复完成"), note + QCoreApplication.translate("App", "请重新登录。"))
+            show_restored(result)
         actor = self.login()
         if actor is None:
             QApplication.instance().quit()
@@ -240,11 +241,22 @@ def _offer_restore(url: str, exc: StorageError) -> Database | None:
     if not ok:
         return None
     try:
-        backups.restore(db, path, username, password)
+        result = backups.restore(db, path, username, password)
     except JlexamError as error:
         show_error(None, error, title=QCoreApplication.translate("App", "恢复失败"))
         return None
+    show_restored(result)
     return open_database(url)
+
+
+def show_restored(result: RestoreResult) -> None:
+    """What the restore did: what was lost since the backup and which numbers were carried forward."""
+    box = QMessageBox.warning if result.warning else QMessageBox.information
+    note = QCoreApplication.translate("App", "已从备份 %1 恢复。").replace("%1", result.backup.name)
+    if result.kept:
+        note += QCoreApplication.translate("App", "原数据库文件保存为 %1。").replace("%1", result.kept.name)
+    box(None, QCoreApplication.translate("App", "恢复完成"),
+        note + "\n\n" + result.message + "\n\n" + QCoreApplication.translate("App", "请重新登录。"))
 
 
 def main(argv: list[str] | None = None) -> int:

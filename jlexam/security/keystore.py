@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -269,8 +270,21 @@ class KeyStore:
         document = _seal(self._require(), self.namespace, passphrase)
         _write_atomic(Path(path), json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
-    def import_recovery(self, path: Path, passphrase: str, *, overwrite: bool = False) -> None:
-        """Restore this database's keys from a recovery file; different existing keys need overwrite=True."""
+    def import_recovery(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        overwrite: bool = False,
+        verify: Callable[[bytes], None] | None = None,
+    ) -> None:
+        """Restore this database's keys from a recovery file; different existing keys need overwrite=True.
+
+        Nothing is written until the file has opened with ``passphrase`` (its check value and AES-GCM tag),
+        its keys have loaded as well-formed keys and, when the data key would change, ``verify(data_key)`` has
+        accepted the imported one (it raises KeyStoreError when the key cannot decrypt this database's encrypted
+        fields: the file is not this database's, e.g. another institution's).
+        """
         path = Path(path)
         imported = _unseal(_read_recovery(path), path, self.namespace, passphrase or "")
         existing = self._read()
@@ -284,6 +298,8 @@ class KeyStore:
             imported = imported.with_retired(existing.signing_key.public_key(), *existing.retired)
             if imported.dump() == existing.dump():
                 return
+        if verify is not None and (existing is None or not hmac.compare_digest(existing.data_key, imported.data_key)):
+            verify(imported.data_key)  # before anything is written
         self._write(imported)
 
     # -- keyring access

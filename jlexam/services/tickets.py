@@ -48,6 +48,7 @@ from jlexam.services.arrangement import (
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.sittings import PART_LABELS, get_sitting
 from jlexam.services.staffing import room_staff
+from jlexam.store.backup import taken_ticket_sitting_numbers
 from jlexam.store.models import (
     Application,
     Candidate,
@@ -79,6 +80,9 @@ def sitting_number(s: Session, sitting: Sitting) -> int:
         )
     )
     seq = int(earlier or 0) + 1
+    taken = taken_ticket_sitting_numbers(s, sitting.id)  # e.g. used before a restore from an older backup
+    while (year % 100) * 100 + seq in taken:
+        seq += 1
     if seq > 99:
         raise StateError(f"{year} 年的认定批次超过 99 个，准考证号的批次序号不够用，请联系维护人员。")
     return (year % 100) * 100 + seq

@@ -2,7 +2,8 @@
 
 Backups are taken on start, on close and before every bulk or irreversible operation; the newest 20 are kept,
 plus the newest of each day for the last 30 days. A PostgreSQL server is backed up by its own administrator
-(pg_dump); jlexam says so instead of pretending.
+(pg_dump); jlexam says so instead of pretending. A restore carries forward the numbers the outside world has
+seen (certificate serials, ticket sitting numbers), so going back in time never issues one of them again.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from jlexam.errors import StorageError
 from jlexam.store.database import Database
+from jlexam.store.models import Application, CertificateCounter, Setting, Ticket
 
 KEEP_LAST = 20
 KEEP_DAILY_DAYS = 30
@@ -171,3 +176,187 @@ def restore_backup(db_path: Path, backup: Path, now: datetime | None = None) -> 
         partial.unlink(missing_ok=True)
         raise StorageError(f"恢复失败：{exc.strerror}。原数据库未被改动。") from exc
     return kept
+
+
+# --- numbers the outside world has seen: carried forward over a restore ----------------------------------
+# A restore moves the database back in time, but a certificate serial or a ticket number issued after the
+# backup was taken has been printed and handed out (and perhaps uploaded): it must never be given again
+# (RULES.md "Certificates"). Before the file is replaced, the high-water marks are read from the live file and
+# from every other backup of the same database; after the restore the restored counters are raised to them.
+
+RESERVED_TICKET_SITTINGS = "reserved_ticket_sitting_numbers"  # Setting key: "2502,2503"
+_CERT_KEY_SQL = "substr(number, 1, 13) || '-' || substr(number, 14, 2)"
+
+
+@dataclass
+class HighWater:
+    """The highest numbers one or more database files have used."""
+
+    certificate_serials: dict[str, int]  # certificate counter key ("Y000022000187-26") -> highest serial
+    ticket_sittings: set[int]  # the 4-digit sitting numbers (SSSS) on tickets, reserved ones included
+    certificate_numbers: set[str]  # every certificate number (live file only: names what a restore loses)
+    upload_batches: set[str]  # every upload batch id (live file only)
+
+    @classmethod
+    def empty(cls) -> HighWater:
+        return cls({}, set(), set(), set())
+
+    def absorb(self, other: HighWater) -> None:
+        for key, serial in other.certificate_serials.items():
+            self.certificate_serials[key] = max(serial, self.certificate_serials.get(key, 0))
+        self.ticket_sittings |= other.ticket_sittings
+        self.certificate_numbers |= other.certificate_numbers
+        self.upload_batches |= other.upload_batches
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One counter a restore carried forward: ``kind`` is "certificate_serial" or "ticket_sitting"."""
+
+    kind: str
+    key: str
+    restored: int  # what the restored database had (0: nothing)
+    raised_to: int
+
+    @property
+    def label(self) -> str:
+        if self.kind == "certificate_serial":
+            prefix, _, year = self.key.partition("-")
+            return f"证书序号（编号前缀 {prefix}，20{year} 年）由 {self.restored} 提高到 {self.raised_to}"
+        return f"准考证批次序号 {self.raised_to:04d} 已保留（备份之后已使用），不再分配"
+
+
+def read_high_water(path: Path, *, records: bool = False) -> tuple[HighWater, str | None]:
+    """The high-water marks of the database file ``path`` and its database_id, read-only.
+
+    ``records`` also reads every certificate number and upload batch id. Raises sqlite3.DatabaseError when the
+    file cannot be read (corrupt, not a database).
+    """
+    marks = HighWater.empty()
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        database_id = None
+        if "setting" in tables:
+            for key, value in conn.execute(
+                "SELECT key, value FROM setting WHERE key IN ('database_id', ?)", (RESERVED_TICKET_SITTINGS,)
+            ):
+                if key == "database_id":
+                    database_id = value
+                else:
+                    marks.ticket_sittings |= _parse_reserved(value)
+        serials = marks.certificate_serials
+        if "certificate_counter" in tables:
+            for key, last in conn.execute("SELECT key, last_serial FROM certificate_counter"):
+                serials[key] = max(int(last or 0), serials.get(key, 0))
+        if "certificate" in tables:
+            for key, last in conn.execute(
+                f"SELECT {_CERT_KEY_SQL}, max(CAST(substr(number, 17, 6) AS INTEGER)) FROM certificate"
+                f" WHERE length(number) = 22 GROUP BY {_CERT_KEY_SQL}"
+            ):
+                serials[key] = max(int(last or 0), serials.get(key, 0))
+            if records:
+                marks.certificate_numbers = {row[0] for row in conn.execute("SELECT number FROM certificate")}
+        if "ticket" in tables:
+            for (prefix,) in conn.execute("SELECT DISTINCT substr(number, 1, 4) FROM ticket"):
+                if prefix and prefix.isdigit():
+                    marks.ticket_sittings.add(int(prefix))
+        if records and "upload_batch" in tables:
+            marks.upload_batches = {row[0] for row in conn.execute("SELECT batch_id FROM upload_batch")}
+    finally:
+        conn.close()
+    return marks, database_id
+
+
+def _parse_reserved(text: str | None) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a restore carries forward: the marks, and whether the live file could be read."""
+
+    high_water: HighWater
+    live_readable: bool  # False: the live file was missing or unreadable; the marks come from other backups
+    live_problem: str  # Chinese, empty when the live file was read
+    sources: int  # how many files the marks were read from
+
+
+def collect_marks(db_path: Path, restoring: Path, database_id: str | None) -> Marks:
+    """The marks of the live file ``db_path`` and of every other backup (and replaced file) of the same database.
+
+    Backups whose database_id differs from ``database_id`` (the backup being restored) are left out; the live
+    file always counts. Call it after every connection to ``db_path`` was closed, before replacing it.
+    """
+    marks = HighWater.empty()
+    sources, problem = 0, ""
+    if db_path.exists():
+        try:
+            live, _ = read_high_water(db_path, records=True)
+        except sqlite3.DatabaseError as exc:
+            problem = f"当前数据库文件 {db_path.name} 无法读取（{exc}）"
+        else:
+            marks.absorb(live)
+            sources += 1
+    else:
+        problem = f"当前数据库文件 {db_path.name} 不存在"
+    for path in _other_copies(db_path, restoring):
+        try:
+            other, other_id = read_high_water(path)
+        except sqlite3.DatabaseError:
+            continue  # a damaged old backup adds nothing it could be trusted for
+        if database_id is None or other_id == database_id:
+            marks.absorb(other)
+            sources += 1
+    return Marks(marks, not problem, problem, sources)
+
+
+def _other_copies(db_path: Path, restoring: Path) -> list[Path]:
+    found = [b.path for b in list_backups(db_path)]
+    folder = backup_dir(db_path)
+    if folder.exists():
+        found += sorted(folder.glob(f"{db_path.stem}-replaced-*.sqlite.old"))
+    skip = restoring.resolve()
+    return [p for p in found if p.resolve() != skip]
+
+
+def reserved_ticket_sitting_numbers(s: Session) -> set[int]:
+    """The 4-digit ticket sitting numbers a restore reserved (used after the restored backup was taken)."""
+    return _parse_reserved(s.scalar(select(Setting.value).where(Setting.key == RESERVED_TICKET_SITTINGS)))
+
+
+def taken_ticket_sitting_numbers(s: Session, sitting_id: int) -> set[int]:
+    """Sitting numbers a new sitting may not take: reserved ones, and those on other sittings' tickets."""
+    prefixes = s.scalars(
+        select(func.substr(Ticket.number, 1, 4))
+        .join(Application, Application.id == Ticket.application_id)
+        .where(Application.sitting_id != sitting_id)
+        .distinct()
+    )
+    return reserved_ticket_sitting_numbers(s) | {int(p) for p in prefixes if p and p.isdigit()}
+
+
+def carry_forward(s: Session, marks: HighWater) -> list[Raised]:
+    """Raise the restored database's counters to ``marks``; returns what was raised (nothing ever goes down)."""
+    raised = []
+    for key, serial in sorted(marks.certificate_serials.items()):
+        row = s.get(CertificateCounter, key)
+        have = row.last_serial if row is not None else 0
+        if serial > have:
+            if row is None:
+                s.add(CertificateCounter(key=key, last_serial=serial))
+            else:
+                row.last_serial = serial
+            raised.append(Raised("certificate_serial", key, have, serial))
+    own = {int(p) for p in s.scalars(select(func.substr(Ticket.number, 1, 4)).distinct()) if p and p.isdigit()}
+    reserved = reserved_ticket_sitting_numbers(s)
+    new = sorted(marks.ticket_sittings - own - reserved)
+    if new:
+        value = ",".join(f"{n:04d}" for n in sorted(reserved | set(new)))
+        row = s.get(Setting, RESERVED_TICKET_SITTINGS)
+        if row is None:
+            s.add(Setting(key=RESERVED_TICKET_SITTINGS, value=value))
+        else:
+            row.value = value
+        raised += [Raised("ticket_sitting", f"{n:04d}", 0, n) for n in new]
+    return raised

@@ -49,3 +49,27 @@ def test_upgrade_question_is_honest_about_backups(qtbot, db, monkeypatch):
     else:
         assert "pg_dump" in text and "自动备份" not in text and yes == "已备份，升级"
     opened.dispose()
+
+
+def test_restore_tells_what_was_lost_and_carried_forward(qtbot, gui_db, gui_admin, monkeypatch):
+    """The window's restore shows the service's account: records after the backup are lost, the numbers are
+    carried forward (or that none needed to be), and the replaced file is kept."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    import ui.app as app
+    from jlexam.services import backups
+    from tests.conftest import PASSWORD
+
+    saved = backups.create_backup(gui_admin)
+    answers = iter([(gui_admin.username, True), (PASSWORD, True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append(("warning:" + title, text)))
+    controller = app.Application(gui_db)
+    monkeypatch.setattr(controller, "login", lambda: gui_admin)  # logged in again after the restore
+    monkeypatch.setattr(controller, "show_window", lambda actor: None)
+    controller.restore(saved)
+    ((title, text),) = shown
+    assert title == "恢复完成" and saved.name in text
+    assert "已丢失" in text and "无需结转编号" in text and "请重新登录" in text
