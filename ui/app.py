@@ -62,9 +62,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 class Application(QObject):
     """Owns the database and the window; logs in again after logout, a restore or a language change."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, keyring: str | None = None) -> None:
         super().__init__()
         self.db = db
+        self.keyring = keyring
         self.window: MainWindow | None = None
         self.exit_code = 0
         self.last_username = ""
@@ -73,6 +74,9 @@ class Application(QObject):
         actor = self._first_actor()
         if actor is None:
             return False
+        # The keys are opened once someone has logged in: an encrypted key file costs two deliberate
+        # key derivations (~0.7 s) that would otherwise delay the login dialog; logging in needs no key.
+        open_keys(self.db, self.keyring)
         self.show_window(actor)
         return True
 
@@ -202,13 +206,20 @@ def open_database(url: str) -> Database | None:
             return None
         backup_before(db, "upgrade")
         db.upgrade()
-    _ensure_keys(db)
     return db
 
 
-def _ensure_keys(db: Database) -> None:
-    from jlexam.security.keystore import KeyStore
+def open_keys(db: Database, keyring: str | None) -> None:
+    """Choose the keyring (``--keyring``; the OS keyring by default) and make sure this database's keys are
+    there, creating them for a new database. A problem is explained; the window still opens, and the
+    services that need a key refuse with the same explanation."""
+    from jlexam.security.keystore import KeyStore, configure_keyring
 
+    try:
+        configure_keyring(keyring, os.environ.get("JLEXAM_KEYRING_PASSPHRASE"))
+    except JlexamError as exc:
+        show_error(None, exc, title=QCoreApplication.translate("App", "密钥库不可用"))
+        return
     try:
         KeyStore(db.database_id).ensure_keys()
     except JlexamError as exc:
@@ -263,18 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application()
     i18n.install(args.lang or i18n.saved_language())
-    try:
-        from jlexam.security.keystore import configure_keyring
-
-        configure_keyring(args.keyring, os.environ.get("JLEXAM_KEYRING_PASSPHRASE"))
-    except JlexamError as exc:
-        show_error(None, exc, title=QCoreApplication.translate("App", "密钥库不可用"))
     saved_url = str(QSettings().value("database/url", "") or "")  # 设置 → 更换数据库
     db = open_database(args.db or saved_url or default_url())
     if db is None:
         return 1
     starting = routine_backup(db, "start")  # a copy of the database as it was when the day began
-    controller = Application(db)
+    controller = Application(db, args.keyring)
     if not controller.start():
         starting.join()
         db.dispose()

@@ -39,7 +39,6 @@ def test_upgrade_question_is_honest_about_backups(qtbot, db, monkeypatch):
         return True
 
     monkeypatch.setattr(app, "_ask", answer)
-    monkeypatch.setattr(app, "_ensure_keys", lambda db: None)
     opened = app.open_database(db.url)
     assert opened is not None and opened.schema_state().status == "current"
     (text, yes), = asked
@@ -73,3 +72,23 @@ def test_restore_tells_what_was_lost_and_carried_forward(qtbot, gui_db, gui_admi
     ((title, text),) = shown
     assert title == "恢复完成" and saved.name in text
     assert "已丢失" in text and "无需结转编号" in text and "请重新登录" in text
+
+
+def test_keys_are_opened_after_the_login_and_problems_explained(gui_db, monkeypatch):
+    """The keyring is opened after someone logged in (the login needs no key), and a bad keyring setting is
+    explained in Chinese instead of stopping the program."""
+    import ui.app as app
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "show_error", lambda _p, exc, title: shown.append((title, exc.message)))
+    app.open_keys(gui_db, "vault:somewhere")
+    ((title, message),) = shown
+    assert title == "密钥库不可用" and "无法识别" in message
+
+    order: list[str] = []
+    controller = app.Application(gui_db, "file:/nowhere")
+    monkeypatch.setattr(controller, "_first_actor", lambda: order.append("login") or object())
+    monkeypatch.setattr(app, "open_keys", lambda db, spec: order.append(f"keys {spec}"))
+    monkeypatch.setattr(controller, "show_window", lambda actor: order.append("window"))
+    assert controller.start()
+    assert order == ["login", "keys file:/nowhere", "window"]
