@@ -29,6 +29,11 @@ class SittingState(StrEnum):
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None
 
+    def and_later(self) -> frozenset[SittingState]:
+        """This state and every later one of a sitting's life."""
+        order = list(SittingState)
+        return frozenset(order[order.index(self) :])
+
 
 _LABELS = {
     SittingState.DRAFT: "草稿",

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jlexam.domain.levels import SkillLevel
+from jlexam.domain.locked_records import LOCKED_STATES, sitting_list
 from jlexam.domain.seating import STRATEGIES, RoomSpec, Seat, Seatee, SeatPlan, allocate, move
 from jlexam.domain.sitting_state import SittingState
 from jlexam.errors import NotFound, StateError, ValidationError
@@ -248,32 +249,70 @@ def add_room(uow: UnitOfWork, site: str | int, item: RoomInput) -> RoomView:
     return _room_view(room, site_row)
 
 
-@use_case("arrangement.manage")
-def update_room(uow: UnitOfWork, room_id: int, item: RoomInput) -> RoomView:
-    """Change a room; refused while a locked seat plan of a sitting not yet held uses it."""
-    s = uow.session
-    room = find_room(s, room_id)
-    in_use = s.scalar(
-        select(Sitting.code)
+def _locked_plans_using(s: Session, room_id: int) -> list[str]:
+    """The sittings, arranged or later (archived included), whose seat plan uses the room: it seats someone
+    or is among the rooms the plan was made with."""
+    rows = s.execute(
+        select(Sitting.code, ExamSession.id, SeatPlanRecord.room_ids)
         .join(ExamSession, ExamSession.sitting_id == Sitting.id)
         .join(SeatPlanRecord, SeatPlanRecord.session_id == ExamSession.id)
-        .join(SeatAssignment, SeatAssignment.session_id == ExamSession.id)
-        .where(
-            SeatAssignment.room_id == room.id,
-            SeatPlanRecord.locked_by.is_not(None),
-            Sitting.state.in_([SittingState.ARRANGED.value, SittingState.TICKETED.value]),
-        )
-        .limit(1)
+        .where(Sitting.state.in_([state.value for state in LOCKED_STATES]))
+    ).all()
+    seated = set(
+        s.scalars(select(SeatAssignment.session_id).where(SeatAssignment.room_id == room_id).distinct())
     )
+    return sorted(
+        {
+            code
+            for code, session_id, room_ids in rows
+            if session_id in seated or str(room_id) in (room_ids or "").split("|")
+        }
+    )
+
+
+@use_case("arrangement.manage")
+def update_room(uow: UnitOfWork, room_id: int, item: RoomInput) -> RoomView:
+    """Change a room; refused once a seat plan of a sitting arranged or later (archived included) uses it.
+
+    The locked seat plan, the tickets, door lists and seat charts printed from it and the archive describe
+    the room as it was (name, kind, layout, seats out of use, surveillance, capacity, 002 §18-20): a room
+    that changed is added as a new room for later sittings. Rooms used only by seat plans not yet locked
+    still change freely; an edit that changes nothing is accepted and not audited.
+    """
+    s = uow.session
+    room = find_room(s, room_id)
+    capacity, out = _check_room(item)
+    new = (
+        item.name.strip(),
+        item.kind,
+        capacity,
+        item.rows,
+        item.columns,
+        out,
+        bool(item.video_surveillance),
+    )
+    old = (
+        room.name,
+        room.kind,
+        room.capacity,
+        room.seat_rows,
+        room.seat_columns,
+        room.seats_out_of_use,
+        bool(room.video_surveillance),
+    )
+    if new == old:
+        return _room_view(room, room.site)
+    in_use = _locked_plans_using(s, room.id)
     if in_use:
         raise StateError(
-            f"考场“{room.name}”已用于认定批次 {in_use} 已锁定的考场编排，不能修改（002 第二十条）。",
+            f"考场“{room.name}”已用于认定批次 {sitting_list(in_use)} 已锁定的考场编排，其名称、类型、座位布局、"
+            "停用座位、视频监控和容量都是这些批次考场编排和准考证记录的一部分，不能修改（002 第二十条）。"
+            "考场情况有变的，请新增一个考场供以后的认定批次使用。",
             rule="002 §20",
         )
-    capacity, out = _check_room(item)
-    room.name, room.kind, room.capacity = item.name.strip(), item.kind, capacity
-    room.seat_rows, room.seat_columns, room.seats_out_of_use = item.rows, item.columns, out
-    room.video_surveillance = bool(item.video_surveillance)
+    room.name, room.kind, room.capacity = new[0], new[1], new[2]
+    room.seat_rows, room.seat_columns, room.seats_out_of_use = new[3], new[4], new[5]
+    room.video_surveillance = new[6]
     uow.audit("arrangement.room_update", "room", room.id, f"修改考场 {room.name}")
     return _room_view(room, room.site)
 

@@ -97,6 +97,7 @@ def _new_certificate(
         occupation_code=app.occupation_code,
         work_type=app.work_type,
         level=app.level,
+        institution_name=inst.name,
         reason=reason,
         created_by=uow.actor.username,
         created_at=uow.now,
@@ -335,9 +336,13 @@ def write_certificates(
     mode: str = "full",
     offset_mm: tuple[float, float] = (0.0, 0.0),
 ) -> int:
-    """The certificates as PDF (full A4, or only the fields for pre-printed blanks), each with its signed QR."""
+    """The certificates as PDF (full A4, or only the fields for pre-printed blanks), each with its signed QR.
+
+    Each shows the institution's filed name it was issued under (kept on the certificate), so a reprint after
+    the institution is renamed prints the certificate as issued; a reissue or correction is a new certificate
+    and carries the name at its own issue.
+    """
     s = uow.session
-    inst = _institution(s)
     key = uow.keys.signing_key()
     names = {o.code: o.name for o in s.scalars(select(Occupation))}
     items = []
@@ -363,7 +368,7 @@ def write_certificates(
         )
         items.append(
             CertificateData(
-                institution=inst.name,
+                institution=cert.institution_name,
                 issue_date=cert.issue_date,
                 name=cert.name,
                 id_type=ID_TYPES[cert.id_type],

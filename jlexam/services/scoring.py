@@ -42,17 +42,12 @@ if TYPE_CHECKING:
 SCORING_STATES = {SittingState.HELD, SittingState.MARKED}
 
 
-def _after(state: SittingState) -> set[SittingState]:
-    order = list(SittingState)
-    return set(order[order.index(state) + 1 :])
-
-
 def scoring_block(state: SittingState, code: str = "") -> str:
     """Why scores cannot be entered, settled or locked in ``state``; empty when they can."""
     if state in SCORING_STATES:
         return ""
     sitting = f"认定批次 {code} " if code else "认定批次"
-    if state not in _after(SittingState.MARKED):
+    if state not in SittingState.PUBLICISED.and_later():
         return (
             f"{sitting}当前为“{state.label}”：考试结束、在“准考证与签到”页标记为已考试后才能录入、核定和锁定成绩。"
         )
@@ -364,7 +359,7 @@ def change_score(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMar
     """A supervisor's correction of a locked score, with its reason; audited (002 §25)."""
     sitting = _sitting_of(uow.session, application_id)
     state = SittingState(sitting.state)
-    if state not in CHANGEABLE_STATES and state not in _after(SittingState.PUBLICISED):
+    if state not in CHANGEABLE_STATES and state not in SittingState.FINAL.and_later():
         raise StateError(scoring_block(state, sitting.code))
     if state not in CHANGEABLE_STATES:
         raise StateError(

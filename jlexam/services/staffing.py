@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from jlexam.domain.china_time import china_date, china_time
 from jlexam.domain.levels import SkillLevel
+from jlexam.domain.locked_records import LOCKED_STATES, StaffQualification, rewritten_fields, sitting_list
 from jlexam.domain.sitting_state import SittingState
 from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.services.arrangement import (
@@ -49,6 +50,7 @@ from jlexam.store.models import (
     Briefing,
     Candidate,
     ExamSession,
+    MarkerAssignment,
     Room,
     SeatAssignment,
     SeatPlanRecord,
@@ -210,15 +212,110 @@ def add_staff(uow: UnitOfWork, item: StaffInput) -> StaffView:
     return view
 
 
+def _qualification(m: StaffMember) -> StaffQualification:
+    return StaffQualification(
+        m.name,
+        m.certificate_number,
+        frozenset(r for r in m.roles.split(SEP) if r),
+        bool(m.internal),
+        frozenset(o for o in m.occupations.split(SEP) if o),
+        m.max_level,
+        m.appointed_on,
+        m.valid_until,
+    )
+
+
+def _locked_sittings_of(s: Session, staff_id: int) -> list[str]:
+    """The sittings whose locked arrangement (or marking) has this person on duty."""
+    locked = [state.value for state in LOCKED_STATES]
+    codes = set(
+        s.scalars(
+            select(Sitting.code)
+            .join(ExamSession, ExamSession.sitting_id == Sitting.id)
+            .join(StaffAssignment, StaffAssignment.session_id == ExamSession.id)
+            .where(StaffAssignment.staff_id == staff_id, Sitting.state.in_(locked))
+        )
+    )
+    codes |= set(
+        s.scalars(
+            select(Sitting.code)
+            .join(ExamSession, ExamSession.sitting_id == Sitting.id)
+            .join(MarkerAssignment, MarkerAssignment.session_id == ExamSession.id)
+            .where(MarkerAssignment.staff_id == staff_id, Sitting.state.in_(locked))
+        )
+    )
+    return sorted(codes)
+
+
 @use_case("arrangement.manage")
 def update_staff(uow: UnitOfWork, staff_id: int, item: StaffInput) -> StaffView:
+    """Change a person on the registry.
+
+    Once a sitting's arrangement is locked (arranged or later, archived included) the people it put on duty
+    are part of its record (002 §21): for them the name, certificate number, occupations, level, appointment
+    date and whether they are the institution's own staff cannot change, no role can be removed, and the
+    appointment's end can only move later (a date entered too short; ending an appointment early is done by
+    marking the person inactive). Employer and active may always change. What an auditor would not accept
+    (the locked record saying something else than when it was locked) is refused, naming the sittings: a
+    person registered wrongly is registered again, correctly, and swapped in with the supervised staff change
+    before the exam. Every accepted change is audited with the old and new values.
+    """
     s = uow.session
     m = find_member(s, staff_id)
     _check_staff(s, item)
+    after = StaffMember(name="", roles="")
+    _apply(after, item)
+    before = _qualification(m)
+    rewritten = rewritten_fields(before, _qualification(after))
+    if rewritten:
+        locked = _locked_sittings_of(s, m.id)
+        if locked:
+            raise StateError(
+                f"{m.name} 已安排在认定批次 {sitting_list(locked)} 已锁定的考务人员安排中，这些批次的记录依据其"
+                f"登记信息，不能再修改{'、'.join(rewritten)}（002 第二十一条）。登记有误或聘用变更的，请另行登记"
+                "一名考务人员（填写正确信息）；需要换人的，开考前由主考/督导批准并说明理由（“调整考务人员”）。"
+                "仅延长聘用有效期、增加岗位、修改工作单位或停用可直接办理。",
+                rule="002 §21",
+            )
+    changes = _describe_changes(m, after)
     _apply(m, item)
     view = _staff_view(m)
-    uow.audit("staff.update", "staff_member", m.id, f"修改考务人员 {m.name}（{view.roles_label}）")
+    uow.audit(
+        "staff.update",
+        "staff_member",
+        m.id,
+        f"修改考务人员 {m.name}（{view.roles_label}）" + (f"：{changes}" if changes else ""),
+    )
     return view
+
+
+_STAFF_FIELDS = {
+    "name": "姓名",
+    "roles": "岗位",
+    "employer": "工作单位",
+    "internal": "本机构职工",
+    "certificate_number": "证书编号",
+    "occupations": "可考评职业",
+    "max_level": "最高等级",
+    "appointed_on": "聘用日期",
+    "valid_until": "有效期至",
+    "active": "启用",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "无" if value is None or value == "" else str(value)
+
+
+def _describe_changes(m: StaffMember, after: StaffMember) -> str:
+    """Old → new of every changed field, for the audit trail."""
+    return "；".join(
+        f"{label} {_shown(getattr(m, key))} → {_shown(getattr(after, key))}"
+        for key, label in _STAFF_FIELDS.items()
+        if getattr(m, key) != getattr(after, key)
+    )
 
 
 @query("staff.view")

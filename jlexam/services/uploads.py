@@ -67,7 +67,7 @@ def _records(uow: UnitOfWork, certs: list[Certificate], inst: Institution) -> li
                 result="合格",
                 certificate_number=cert.number,
                 issue_date=cert.issue_date,
-                institution=inst.name,
+                institution=cert.institution_name,  # the name printed on the certificate
             )
         )
     return records

@@ -653,6 +653,8 @@ class Certificate(Base):
     occupation_code: Mapped[str] = mapped_column(String(16))
     work_type: Mapped[str] = mapped_column(String(100), default="")
     level: Mapped[int] = mapped_column(Integer)
+    # The institution's filed name when issued, printed on the certificate and every reprint of it (002 §26).
+    institution_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     blank_serial: Mapped[str | None] = mapped_column(String(32))  # the pre-printed form used, if any
     reason: Mapped[str] = mapped_column(Text, default="")  # why reissued, corrected or voided
     created_by: Mapped[str] = mapped_column(String(64))
