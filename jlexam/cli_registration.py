@@ -115,6 +115,23 @@ def photos_import(c: Context, sitting_code: str, source: Path) -> None:
         click.echo(f"  {name}：{reason}")
 
 
+@photos.command("replace")
+@click.option("--sitting", "sitting_code", required=True)
+@click.option("--reason", required=True, help="更换理由（审计记录，至少 4 个字）")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@pass_ctx
+def photos_replace(c: Context, sitting_code: str, reason: str, source: Path) -> None:
+    """主考/督导更换已印在准考证上的照片（须写明理由；之后请重新打印准考证和签到表）。"""
+    from jlexam.services.photos import replace_printed_photos
+
+    report = replace_printed_photos(c.actor(), sitting_code, source, reason)
+    click.echo(f"已更换 {report.replaced} 张，新增 {report.imported} 张，未导入 {len(report.problems)} 张。")
+    for name, problem in report.problems[:50]:
+        click.echo(f"  {name}：{problem}")
+    if report.replaced:
+        click.echo("请重新打印这些考生的准考证（jlexam tickets reprint）和所在考场的签到表。")
+
+
 COMMANDS = [sittings, import_candidates, roster_template, eligibility, photos]
 
 

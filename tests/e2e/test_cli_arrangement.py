@@ -161,6 +161,28 @@ def test_arrangement_tickets_and_check_in_through_the_cli(jlexam):
     code, text, err = office("tickets", "room-docs", "--sitting", CODE, "--out", str(jlexam.home / "rooms"))
     assert code == 0 and (jlexam.home / "rooms" / "sign-in.pdf").exists(), err
 
+    # A photo missing at ticket issue may still be added; one printed on a ticket is replaced only by a
+    # supervisor with a reason (002 §20).
+    from datetime import date
+
+    from jlexam.demo.photos import make_photo
+    from jlexam.domain.idcard import Sex, build_id_number
+
+    number = build_id_number("220102", date(1988, 5, 1), 901)
+    for seed in (1, 2):
+        folder = jlexam.home / f"photos{seed}"
+        folder.mkdir()
+        (folder / f"{number}.jpg").write_bytes(make_photo(seed, Sex.MALE))
+    code, text, err = office("photos", "import", "--sitting", CODE, str(jlexam.home / "photos1"))
+    assert code == 0 and "新增 1 张" in text, err
+    code, text, err = office("photos", "import", "--sitting", CODE, str(jlexam.home / "photos2"))
+    assert code == 0 and "未导入 1 张" in text and "已发放准考证" in text, err
+    replace = ("photos", "replace", "--sitting", CODE, str(jlexam.home / "photos2"))
+    code, _, err = office(*replace, "--reason", "原照片非本人近照，已核对身份证")
+    assert code == 1 and "无权" in err
+    code, text, err = _cli(jlexam, env, "zhukao", *replace, "--reason", "原照片非本人近照，已核对身份证")
+    assert code == 0 and "已更换 1 张" in text and "tickets reprint" in text, err
+
     # A supervised seat move after the lock (002 §21): a reason, the supervisor, and one ticket printed again.
     code, text, _ = office("seating", "show", "--session", str(theory))
     mover = next(line for line in text.splitlines() if "报名" in line).split("报名")[1].split()[0]
