@@ -31,7 +31,6 @@ from jlexam.services import (
     announcement,
     candidates,
     certificates,
-    checkin,
     custody,
     eligibility,
     institution,
@@ -329,12 +328,13 @@ def _scores(
         scoring.write_score_sheets(clerk1, sitting_code, "theory", 1, out / SCORE_SHEETS_DIR, xlsx=False)
     rng = random.Random(seed)
     apps = [r for r in eligibility.list_applications(clerk1, sitting_code) if r.decision == "approved"]
-    absent = _recorded_absences(supervisor, sitting_code)
     for part in ("theory", "practical", "review"):
         ids = [a.id for a in apps if _needs(supervisor, a, part)]
         if not ids:
             continue
-        marks = {i: "缺考" if i in absent else _mark(rng) for i in ids}
+        # the room records decide: recorded absent -> 缺考, recorded misconduct -> 违纪 (002 §24)
+        recorded = {r.application_id: r.recorded for r in scoring.entry_sheet(clerk1, sitting_code, part, 1)}
+        marks = {i: recorded.get(i) or _mark(rng) for i in ids}
         slips = dict(marks)
         for i in rng.sample(ids, k=min(3, len(ids))):
             slips[i] = "0" if marks[i] != "0" else "1"
@@ -349,16 +349,6 @@ def _scores(
 def _needs(actor: Actor, app: eligibility.ApplicationRow, part: str) -> bool:
     standard = standards.get_standard(actor, app.occupation_code)
     return any(r.part.value == part for r in standard.parts.get(app.level, ()))
-
-
-def _recorded_absences(actor: Actor, sitting_code: str) -> set[int]:
-    """The applications the invigilators recorded absent on exam day (002 attachment 9)."""
-    return {
-        e.application_id
-        for view in sittings.list_sessions(actor, sitting_code)
-        for e in checkin.room_events(actor, view.id)
-        if e.kind == "absent" and e.application_id is not None
-    }
 
 
 def _mark(rng) -> str:  # type: ignore[no-untyped-def]

@@ -19,18 +19,19 @@ A candidate passes when every part the standard requires for the level is at or 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from jlexam.domain._text import compact_half_width
 from jlexam.domain.standards import FULL_MARKS, ExamPart, PartRule
 from jlexam.errors import ValidationError
 
 RULE = "002 §25"
+K = TypeVar("K", bound=Hashable)
 
 
 class MarkCode(StrEnum):
@@ -389,3 +390,25 @@ def publicity_start_problem(
             "请填写本次实际发布的日期。"
         )
     return None
+
+
+def room_record_conflicts(
+    marks: Mapping[K, ScoreMark], recorded: Mapping[K, MarkCode]
+) -> dict[K, tuple[MarkCode, ScoreMark]]:
+    """Marks that contradict the invigilators' room records (002 §24, attachment 9): a candidate recorded
+    absent from a part's session is scored 缺考, and one recorded for misconduct is scored 违纪, because
+    misconduct voids that part (技能人才评价违纪违规行为处理工作指引, cited by 001 §1). Returns, for each
+    contradicted candidate, the code the record requires and the mark given."""
+    return {k: (code, marks[k]) for k, code in recorded.items() if k in marks and marks[k] != code}
+
+
+def room_record_codes(events: Iterable[tuple[K, str]]) -> dict[K, MarkCode]:
+    """The code each candidate's room records require, from (candidate, event kind) pairs of one part's
+    sessions; misconduct outweighs an absence (a candidate who misbehaved was there)."""
+    codes: dict[K, MarkCode] = {}
+    for key, kind in events:
+        if kind == MarkCode.MISCONDUCT.value:
+            codes[key] = MarkCode.MISCONDUCT
+        elif kind == MarkCode.ABSENT.value:
+            codes.setdefault(key, MarkCode.ABSENT)
+    return codes

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jlexam.domain.levels import SkillLevel
 from jlexam.domain.scoring import (
+    MarkCode,
     ScoreMark,
     mark_from_text,
     mark_label,
@@ -24,6 +25,8 @@ from jlexam.domain.scoring import (
     parse_score,
     reconcile,
     result,
+    room_record_codes,
+    room_record_conflicts,
 )
 from jlexam.domain.sitting_state import SittingState
 from jlexam.domain.standards import ExamPart
@@ -32,7 +35,16 @@ from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.marking import missing_marker_problems
 from jlexam.services.sittings import get_sitting
 from jlexam.services.standards import standard_for
-from jlexam.store.models import Application, Candidate, Score, ScoreChange, ScoreEntry, Sitting
+from jlexam.store.models import (
+    Application,
+    Candidate,
+    ExamSession,
+    RoomEvent,
+    Score,
+    ScoreChange,
+    ScoreEntry,
+    Sitting,
+)
 
 if TYPE_CHECKING:
     from jlexam.exchange.score_sheets import ScoreSheetRow
@@ -144,6 +156,7 @@ class EntryRow:
     id_number_masked: str
     level: SkillLevel
     my_mark: str  # what this user entered in this round ("" when none); never the other round's mark
+    recorded: str = ""  # what the room records require: "缺考", "违纪" or "" (002 §24)
 
 
 @query("scores.view")
@@ -166,6 +179,8 @@ def entry_sheet(s: Session, actor: Actor, sitting_code: str, part: str, round_no
         c.id: c
         for c in s.scalars(select(Candidate).where(Candidate.id.in_([a.candidate_id for a in apps.values()])))
     }
+    sitting = get_sitting(s, sitting_code)
+    recorded = {k: code.label for k, code in room_records(s, sitting.id, ep).items()}
     return [
         EntryRow(
             a.id,
@@ -173,6 +188,7 @@ def entry_sheet(s: Session, actor: Actor, sitting_code: str, part: str, round_no
             names[a.candidate_id].id_number_masked,
             SkillLevel(a.level),
             mine.get(a.id, ""),
+            recorded.get(a.id, ""),
         )
         for a in sorted(apps.values(), key=lambda a: a.id)
     ]
@@ -238,7 +254,9 @@ def settle(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMark | st
     _scorable(s, _sitting_of(s, application_id))  # only while the sitting is being scored
     if s.scalar(select(Score).where(Score.application_id == application_id, Score.part == ep.value)):
         raise StateError("该成绩已锁定；如需修改请使用成绩更正。")
-    text = mark_to_text(parse_score(mark))
+    parsed = parse_score(mark)
+    _check_room_record(s, application_id, ep, parsed)
+    text = mark_to_text(parsed)
     s.add(
         Score(
             application_id=application_id,
@@ -254,6 +272,43 @@ def settle(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMark | st
         application_id,
         f"核定{ep.label}成绩为 {mark_label(mark_from_text(text))}：{reason.strip()}",
     )
+
+
+def room_records(s: Session, sitting_id: int, part: ExamPart) -> dict[int, MarkCode]:
+    """Application id -> the code its room records require for ``part`` (absent or misconduct)."""
+    events = s.execute(
+        select(RoomEvent.application_id, RoomEvent.kind)
+        .join(ExamSession, ExamSession.id == RoomEvent.session_id)
+        .where(
+            ExamSession.sitting_id == sitting_id,
+            ExamSession.part == part.value,
+            RoomEvent.application_id.is_not(None),
+        )
+    )
+    return room_record_codes((app_id, kind) for app_id, kind in events)
+
+
+def _record_problem(s: Session, app_id: int, part: ExamPart, required: MarkCode, given: ScoreMark) -> str:
+    app = s.get(Application, app_id)
+    cand = s.get(Candidate, app.candidate_id) if app else None
+    who = f"{cand.name if cand else ''}（报名 {app_id}）"
+    why = "被记录违纪，该部分成绩无效" if required is MarkCode.MISCONDUCT else "被记录缺考"
+    return f"{who}在{part.label}考场记录中{why}，应录“{required.label}”，录入的是“{mark_label(given)}”"
+
+
+def _check_room_record(s: Session, app_id: int, part: ExamPart, mark: ScoreMark) -> None:
+    """A single score (settled or changed) must agree with the room records (002 §24)."""
+    app = s.get(Application, app_id)
+    if app is None:
+        return
+    conflict = room_record_conflicts({app_id: mark}, room_records(s, app.sitting_id, part))
+    if conflict:
+        required, given = conflict[app_id]
+        raise ValidationError(
+            _record_problem(s, app_id, part, required, given)
+            + "。如考场记录本身有误，请先由主考/质量督导核实并说明。",
+            rule="002 §24",
+        )
 
 
 @use_case("scores.settle")
@@ -280,6 +335,17 @@ def lock_scores(uow: UnitOfWork, sitting_code: str, part: str) -> int:
             f"{ep.label}还有 {len(rec.mismatches)} 条两轮录入不一致、{len(rec.missing_first) + len(rec.missing_second)} 条未录完，"
             "请先补录或由主考核定后再锁定（002 第二十五条）。",
             rule="002 §25",
+        )
+    conflicts = room_record_conflicts(rec.agreed, room_records(s, sitting.id, ep))
+    if conflicts:
+        lines = "\n".join(
+            f"{i}. {_record_problem(s, k, ep, req, given)}"
+            for i, (k, (req, given)) in enumerate(sorted(conflicts.items())[:20], 1)
+        )
+        raise StateError(
+            f"{ep.label}有 {len(conflicts)} 条成绩与考场记录不符，不能锁定（002 第二十四条）：\n{lines}\n"
+            "请两位录入员更正各自的录入，或由主考/质量督导按考场记录核定。",
+            rule="002 §24",
         )
     for app_id, mark in rec.agreed.items():
         s.add(Score(application_id=app_id, part=ep.value, mark=mark_to_text(mark), locked_at=uow.now))
@@ -312,7 +378,9 @@ def apply_score_change(
     score = s.scalar(select(Score).where(Score.application_id == application_id, Score.part == part.value))
     if score is None:
         raise NotFound(f"报名 {application_id} 没有已锁定的{part.label}成绩。")
-    new = mark_to_text(parse_score(mark))
+    parsed = parse_score(mark)
+    _check_room_record(s, application_id, part, parsed)
+    new = mark_to_text(parsed)
     old = score.mark
     if new == old:
         raise ValidationError("新成绩与原成绩相同，无需更正。")

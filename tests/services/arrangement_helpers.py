@@ -100,7 +100,14 @@ def arranged(admin, team, levels=(4,) * 12) -> dict[str, int]:
     return rooms
 
 
-def hold(office: Actor, sup: Actor, code: str = CODE, *, absent: frozenset[int] = frozenset()) -> None:
+def hold(
+    office: Actor,
+    sup: Actor,
+    code: str = CODE,
+    *,
+    absent: frozenset[int] = frozenset(),
+    misconduct: frozenset[int] = frozenset(),
+) -> None:
     """Take a sitting whose applications are decided through its exam day: rooms, seat plans, staff, the
     supervisor's lock, tickets, the briefing, every candidate scanned in (except ``absent`` application ids,
     recorded absent), and the sitting marked held, so that scores may be entered (002 §25)."""
@@ -109,12 +116,19 @@ def hold(office: Actor, sup: Actor, code: str = CODE, *, absent: frozenset[int] 
     staff_all(office, code)
     staffing.lock_arrangement(sup, code)
     tickets.issue_tickets(office, code)
-    exam_day(office, code, absent=absent)
+    exam_day(office, code, absent=absent, misconduct=misconduct)
 
 
-def exam_day(office: Actor, code: str = CODE, *, absent: frozenset[int] = frozenset()) -> None:
+def exam_day(
+    office: Actor,
+    code: str = CODE,
+    *,
+    absent: frozenset[int] = frozenset(),
+    misconduct: frozenset[int] = frozenset(),
+) -> None:
     """The exam day of a ticketed sitting: the briefing, every candidate but ``absent`` scanned in before
-    each session, the rest recorded absent, and the sitting marked held after its last session."""
+    each session, the rest recorded absent, misconduct recorded in the theory session for the application
+    ids in ``misconduct``, and the sitting marked held after its last session."""
     tokens = tickets.ticket_tokens(office, code)
     found = sittings.list_sessions(office, code)
     ids = sorted({a.staff_id for a in staffing.list_assignments(office, code)})
@@ -125,4 +139,10 @@ def exam_day(office: Actor, code: str = CODE, *, absent: frozenset[int] = frozen
         checkin.check_in_batch(office, session.id, scans)
         if absent:
             checkin.record_absences(office, session.id, now=session.ends_at)
+        if session.part == "theory":
+            rooms = {r.application_id: r.room.split("（")[-1].rstrip("）") for r in tickets.list_tickets(office, code)}
+            for app_id in misconduct:
+                checkin.record_room_event(
+                    office, session.id, rooms[app_id], "misconduct", "携带手机进入考场", application_id=app_id
+                )
     checkin.mark_held(office, code, now=max(x.ends_at for x in found) + timedelta(minutes=1))

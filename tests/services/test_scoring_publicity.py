@@ -246,3 +246,27 @@ def test_publicity_starts_after_the_exam_and_never_goes_back(db, team, scored):
         publicity.publish_results(sup, CODE, EXAM_DAY + timedelta(days=2))
     again = publicity.publish_results(sup, CODE, first.start_on)  # the same day is allowed
     assert again.version == 2
+
+
+def test_scores_follow_the_room_records(db, team, decided):
+    """002 §24: a candidate recorded absent is scored 缺考, one recorded for misconduct 违纪 (the part is void);
+    the entry sheet shows the record, and a contradicting score is neither locked, settled nor corrected."""
+    cheat, away, honest = decided
+    hold(team["clerk1"], team["supervisor"], absent=frozenset({away}), misconduct=frozenset({cheat}))
+    sheet = {r.application_id: r.recorded for r in scoring.entry_sheet(team["clerk1"], CODE, "theory", 1)}
+    assert sheet == {cheat: "违纪", away: "缺考", honest: ""}
+    _enter_both(team, decided, "theory", ["84", "60", "75"], ["84", "60", "75"])
+    sup = team["supervisor"]
+    with pytest.raises(StateError) as info:
+        scoring.lock_scores(sup, CODE, "theory")
+    assert info.value.rule == "002 §24" and "2 条成绩与考场记录不符" in info.value.message
+    assert "违纪，该部分成绩无效" in info.value.message and "应录“缺考”" in info.value.message
+    with pytest.raises(ValidationError, match="应录“违纪”"):
+        scoring.settle(sup, cheat, "theory", "84", "复核原始答卷")
+    scoring.settle(sup, cheat, "theory", "违纪", "按考场记录")
+    scoring.settle(sup, away, "theory", "缺考", "按考场记录")
+    assert scoring.lock_scores(sup, CODE, "theory") == 1  # the honest one; the other two were settled
+    with pytest.raises(ValidationError, match="应录“违纪”"):
+        scoring.change_score(sup, cheat, "theory", "90", "考生申诉，复核答卷")
+    # the practical session recorded nothing against them: their practical scores stand
+    assert {r.recorded for r in scoring.entry_sheet(team["clerk1"], CODE, "practical", 1)} == {"", "缺考"}

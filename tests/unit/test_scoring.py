@@ -337,3 +337,15 @@ def test_publicity_start_problem() -> None:
     assert publicity_start_problem(date(2026, 9, 11), None) is None  # a sitting without sessions
     assert "早于上一次公示" in (publicity_start_problem(date(2026, 9, 20), exam, date(2026, 9, 21)) or "")
     assert publicity_start_problem(date(2026, 9, 21), exam, date(2026, 9, 21)) is None
+
+
+def test_room_records_decide_codes() -> None:
+    from decimal import Decimal
+
+    from jlexam.domain.scoring import ABSENT, MISCONDUCT, room_record_codes, room_record_conflicts
+
+    codes = room_record_codes([(1, "absent"), (2, "misconduct"), (2, "absent"), (3, "incident"), (4, "absent")])
+    assert codes == {1: ABSENT, 2: MISCONDUCT, 4: ABSENT}  # misconduct outweighs an absence
+    marks = {1: ABSENT, 2: Decimal(84), 3: Decimal(70), 4: Decimal(0)}
+    assert room_record_conflicts(marks, codes) == {2: (MISCONDUCT, Decimal(84)), 4: (ABSENT, Decimal(0))}
+    assert room_record_conflicts({1: ABSENT}, {1: ABSENT, 9: MISCONDUCT}) == {}  # 9 not being scored

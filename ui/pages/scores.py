@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +39,7 @@ from jlexam.services import marking, scoring
 from ui.context import AppContext
 from ui.labels import SEPARATOR, label
 from ui.navigation import Stage
-from ui.pages.base import gate
+from ui.pages.base import RED, gate
 from ui.pages.sittings import TaskDialog
 from ui.pages.work import WorkPage, documents_folder
 from ui.tables import Column, TableView
@@ -384,9 +385,13 @@ class ScoresPage(WorkPage):
         self.blind_hint.setObjectName("Hint")
         self.blind_hint.setWordWrap(True)
         card.body.addWidget(self.blind_hint)
-        self.sheet = QTableWidget(0, 5)
+        self.sheet = QTableWidget(0, 6)
         self.sheet.setHorizontalHeaderLabels(
-            [self.tr("报名号"), self.tr("姓名"), self.tr("证件号码"), self.tr("等级"), self.tr("成绩")]
+            [self.tr("报名号"), self.tr("姓名"), self.tr("证件号码"), self.tr("等级"), self.tr("成绩"),
+             self.tr("考场记录")]
+        )
+        self.sheet.horizontalHeaderItem(5).setToolTip(
+            self.tr("监考人员在考场记录中登记的缺考或违纪：这些考生须录“缺考”或“违纪”（违纪者该部分成绩无效）")
         )
         self.sheet.verticalHeader().setVisible(False)
         self.sheet.verticalHeader().setDefaultSectionSize(30)
@@ -396,7 +401,7 @@ class ScoresPage(WorkPage):
         header = self.sheet.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((70, 90, 170, 110)):
+        for col, width in enumerate((70, 90, 170, 110, 120)):
             self.sheet.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         card.body.addWidget(self.sheet, 1)
@@ -589,6 +594,11 @@ class ScoresPage(WorkPage):
             mark = QTableWidgetItem(row.my_mark)
             mark.setData(Qt.ItemDataRole.UserRole, row.application_id)
             self.sheet.setItem(r, 4, mark)
+            recorded = QTableWidgetItem(label(row.recorded) if row.recorded else "")
+            recorded.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if row.recorded:
+                recorded.setForeground(QColor(RED))
+            self.sheet.setItem(r, 5, recorded)
         self.sheet.blockSignals(False)
         self._count_entered()
 
