@@ -167,8 +167,9 @@ def test_corrupt_database_is_restored_from_backup(sqlite_db):
     assert list_backups(broken)[0].path == saved
     with pytest.raises(Exception, match="用户名或密码错误"):
         restore(broken, saved, "admin", "wrong-password")
-    kept = restore(broken, saved, "admin", PASSWORD)
-    assert kept is not None and kept.exists()
+    result = restore(broken, saved, "admin", PASSWORD)
+    assert result.kept is not None and result.kept.exists()
+    assert result.warning and "无法确认" in result.message  # the broken file could not tell what was issued
     revived = Database(str(path))
     revived.check_schema()
     assert login(revived, "keep_me", PASSWORD).username == "keep_me"
