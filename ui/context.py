@@ -7,8 +7,14 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from jlexam.services.base import Actor
+from jlexam.domain.china_time import china_date
+from jlexam.services.base import Actor, utcnow
 from ui.sittings import SittingRef
+
+
+def china_today() -> date:
+    """Today in Beijing, whatever the PC's clock zone: every deadline and document date is China's (RULES.md)."""
+    return china_date(utcnow())
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class AppContext(QObject):
         return self.actor.db
 
     def today(self) -> date:
-        return date.today()
+        return china_today()
 
     def settings_key(self, name: str) -> str:
         """A QSettings key scoped to this database (the current sitting is per database)."""

@@ -296,6 +296,8 @@ class TableView(QWidget):
         if total and shown != total:
             self.count.setText(QCoreApplication.translate("Tables", "显示 %1 / 共 %2 条")
                                .replace("%1", f"{shown:,}").replace("%2", f"{total:,}"))
+        elif total == 1:  # English says "1 row", not "1 rows"
+            self.count.setText(QCoreApplication.translate("Tables", "共 1 条"))
         else:
             self.count.setText(QCoreApplication.translate("Tables", "共 %1 条").replace("%1", f"{total:,}"))
         self.stack.setCurrentIndex(0 if total else 1)

@@ -42,9 +42,10 @@ from jlexam.services.arrangement import ROOM_KINDS, STRATEGY_LABELS, RoomInput
 from ui.context import AppContext
 from ui.labels import joined, label
 from ui.navigation import Stage
-from ui.pages.base import LOCKED_STATES, RED, arrangement_block, gate
+from ui.pages.base import LOCKED_CHANGES, LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, occupation_name
 from ui.pages.work import WorkPage
+from ui.sittings import state_name
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Card, primary
@@ -539,8 +540,15 @@ class ArrangementPage(WorkPage):
         self.session.blockSignals(False)
         self._session_changed()
         self.problems.set_rows(loaded.problems)
+        state = self._state()
         if loaded.code is None:
             self.problem_summary.setText("")
+        elif self.locked and state is not None:
+            self.problem_summary.setText(self._locked_summary(state, len(loaded.problems)))
+            self.problem_summary.setStyleSheet(
+                f"color: {RED}; font-weight: 600;" if loaded.problems and state in LOCKED_CHANGES
+                else "color: #1f7a4d; font-weight: 600;" if not loaded.problems else "font-weight: 600;"
+            )
         elif loaded.problems:
             self.problem_summary.setText(
                 self.tr("还有 %1 处问题，解决后才能锁定（规则依据见左列）。").replace(
@@ -641,6 +649,23 @@ class ArrangementPage(WorkPage):
             self.strategy.setCurrentIndex(max(0, self.strategy.findData(plan.strategy)))
         self._update_buttons()
 
+    def _locked_summary(self, state: str, problems: int) -> str:
+        """What the check says once the arrangement is locked (the lock itself is done)."""
+        name = state_name(state)
+        if not problems:
+            return self.tr("编排已锁定（%1）：座位编排和考务人员安排符合要求。").replace("%1", name)
+        if state in LOCKED_CHANGES:
+            return (
+                self.tr("编排已锁定（%1），但现有 %2 处问题：须由主考/质量督导用“…（锁定后）”操作调整。")
+                .replace("%1", name)
+                .replace("%2", str(problems))
+            )
+        return (
+            self.tr("编排已锁定（%1），考试已举行：下列 %2 处问题仅供查阅，编排不能再调整。")
+            .replace("%1", name)
+            .replace("%2", str(problems))
+        )
+
     def _state(self) -> str | None:
         return str(self.ctx.sitting.state) if self.ctx.sitting is not None else None
 
@@ -684,8 +709,17 @@ class ArrangementPage(WorkPage):
             ready=one,
             tip=self.tr("主考/质量督导调整已锁定编排中一名考生的座位（须写明理由，002 第二十一条）"),
         )
-        self.edit_room_button.setEnabled(len(self.rooms.selected_rows()) == 1)
-        self.add_room_button.setEnabled(bool(self.loaded and self.loaded.sites))
+        gate(
+            self.edit_room_button,
+            ready=len(self.rooms.selected_rows()) == 1,
+            tip=self.tr("修改所选考场的名称、类型、座位布局和视频监控"),
+            unready=self.tr("请先在列表中选择一个考场。"),
+        )
+        gate(
+            self.add_room_button,
+            ready=bool(self.loaded and self.loaded.sites),
+            unready=self.tr("请先添加考点，再添加考场。"),
+        )
 
     # --- actions ---------------------------------------------------------------------------------------
     def checked_rooms(self) -> list[int]:

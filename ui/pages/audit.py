@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from jlexam.services import audit
+from jlexam.domain.china_time import CHINA_TZ, china_time
+from jlexam.services import audit, users
 from ui.context import AppContext
+from ui.labels import CONTEXT as LABELS
+from ui.labels import audit_action, audit_entity
 from ui.navigation import Stage
 from ui.pages.base import Page
 from ui.tables import Column, TableView
@@ -16,6 +20,33 @@ from ui.tasks import run_task
 from ui.widgets import Banner, Card, primary
 
 SEARCH_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Found:
+    rows: list[audit.AuditRow]
+    names: dict[str, str]  # login name -> display name, where the actor may read them
+
+
+def _search(actor, text: str, since: datetime, until: datetime) -> Found:  # type: ignore[no-untyped-def]
+    """Runs on the thread pool: the events, and the users' display names (the list needs users.manage)."""
+    rows = audit.search_events(actor, text, since=since, until=until, limit=SEARCH_LIMIT)
+    names = {actor.username: actor.display_name}
+    if actor.can("users.manage"):
+        names.update({u.username: u.display_name for u in users.list_users(actor)})
+    return Found(rows, names)
+
+
+def user_text(username: str, names: dict[str, str]) -> str:
+    """王建国（admin）when the display name is known and differs from the login name, else the login name."""
+    name = names.get(username, "")
+    if not name or name == username:
+        return username
+    return QCoreApplication.translate(LABELS, "%1（%2）").replace("%2", username).replace("%1", name)
+
+
+def object_text(entity: str, entity_id: str) -> str:
+    return f"{audit_entity(entity)} {entity_id}".strip() if entity else entity_id
 
 
 class AuditPage(Page):
@@ -45,7 +76,7 @@ class AuditPage(Page):
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        today = QDate.currentDate()
+        today = QDate(ctx.today())  # China's date, as on every other page
         self.since.setDate(today.addMonths(-3))
         self.until.setDate(today)
         search = QPushButton(self.tr("查询"))
@@ -61,10 +92,11 @@ class AuditPage(Page):
             [
                 Column(self.tr("序号"), lambda r: r.seq, width=70,
                        align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                Column(self.tr("时间"), lambda r: r.at, width=160),
-                Column(self.tr("用户"), lambda r: r.username, width=110),
-                Column(self.tr("操作"), lambda r: r.action, width=170),
-                Column(self.tr("对象"), lambda r: f"{r.entity} {r.entity_id}".strip(), width=150),
+                Column(self.tr("时间（北京时间）"), lambda r: china_time(r.at), width=160,
+                       format=lambda v: f"{v:%Y-%m-%d %H:%M:%S}"),
+                Column(self.tr("用户"), lambda r: user_text(r.username, self.names), width=150),
+                Column(self.tr("操作"), lambda r: audit_action(r.action), width=170),
+                Column(self.tr("对象"), lambda r: object_text(r.entity, r.entity_id), width=150),
                 Column(self.tr("摘要"), lambda r: r.summary),
             ],
             empty_text=self.tr("没有符合条件的审计记录。"),
@@ -84,11 +116,12 @@ class AuditPage(Page):
         self.since.dateChanged.connect(lambda _d: self._debounce.start())
         self.until.dateChanged.connect(lambda _d: self._debounce.start())
         self.task = None
+        self.names: dict[str, str] = {}
 
     def _range(self) -> tuple[datetime, datetime]:
-        local = datetime.now().astimezone().tzinfo
-        since = datetime.combine(self.since.date().toPython(), time.min, tzinfo=local)
-        until = datetime.combine(self.until.date().toPython() + timedelta(days=1), time.min, tzinfo=local)
+        """The chosen days, whole Beijing days, as UTC moments."""
+        since = datetime.combine(self.since.date().toPython(), time.min, tzinfo=CHINA_TZ)
+        until = datetime.combine(self.until.date().toPython() + timedelta(days=1), time.min, tzinfo=CHINA_TZ)
         return since.astimezone(UTC), until.astimezone(UTC)
 
     def refresh(self) -> None:
@@ -98,12 +131,12 @@ class AuditPage(Page):
         since, until = self._range()
         if self.task is not None and self.task.is_running:
             self.task.cancel()
-        self.task = run_task(self, lambda _p: audit.search_events(actor, text, since=since, until=until,
-                                                                  limit=SEARCH_LIMIT),
+        self.task = run_task(self, lambda _p: _search(actor, text, since, until),
                              title=self.tr("查询审计记录"), on_done=self._loaded)
 
-    def _loaded(self, rows: list) -> None:
-        self.table.set_rows(rows)
+    def _loaded(self, found: Found) -> None:
+        self.names = found.names
+        self.table.set_rows(found.rows)
 
     def verify(self) -> None:
         actor = self.ctx.actor
@@ -123,6 +156,6 @@ class AuditPage(Page):
                 problems = "；".join(p.message for p in report.problems[:5])
                 lines.append(self.tr("%1：发现 %2 处问题——%3").replace("%1", report.label)
                              .replace("%2", str(len(report.problems))).replace("%3", problems))
-        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        stamp = china_time(datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
         lines.append(self.tr("校验时间：%1").replace("%1", stamp))
         self.result.set("\n".join(lines), "ok" if intact else "error")

@@ -50,11 +50,12 @@ def arrangement_block(state: str | None, *, after_lock: bool = False) -> str:
     return QCoreApplication.translate("Page", "认定批次当前为“%1”：考试已举行，编排和考务人员不能再改动。").replace("%1", label)
 
 
-def gate(button: QAbstractButton, block: str = "", *, ready: bool = True, tip: str = "") -> None:
+def gate(button: QAbstractButton, block: str = "", *, ready: bool = True, tip: str = "", unready: str = "") -> None:
     """Enable ``button`` when nothing blocks it and it is ``ready`` (a row chosen...); a block is said in the
-    tooltip, so a disabled action tells why."""
+    tooltip, so a disabled action tells why. ``unready`` is the tooltip while only ``ready`` is missing (e.g.
+    "select a row first"); ``tip`` otherwise."""
     button.setEnabled(not block and ready)
-    button.setToolTip(block or tip)
+    button.setToolTip(block or (unready if not ready and unready else tip))
 
 
 class Page(QWidget):

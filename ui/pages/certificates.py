@@ -34,6 +34,7 @@ from jlexam.services.settings import list_printer_offsets, printer_offset
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
+from ui.pages.base import gate
 from ui.pages.sittings import RIGHT, TaskDialog, date_edit, offer_text
 from ui.pages.work import WorkPage, preview, temp_pdf
 from ui.tables import Column, TableView
@@ -164,7 +165,8 @@ class CertificatesPage(WorkPage):
         issue.body.addLayout(self.issue_notes)
         self.cert_banners: list[Banner] = []
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("发证日期")))
+        self.issue_date_label = QLabel(self.tr("发证日期"))
+        row.addWidget(self.issue_date_label)
         self.issue_date = date_edit(self.ctx.today())
         row.addWidget(self.issue_date)
         self.issue_button = primary(QPushButton(self.tr("为合格考生发放证书")))
@@ -172,7 +174,7 @@ class CertificatesPage(WorkPage):
         self.issue_button.clicked.connect(self.issue)
         row.addWidget(self.issue_button)
         row.addStretch(1)
-        for w in (self.issue_date, self.issue_button):
+        for w in (self.issue_date_label, self.issue_date, self.issue_button):  # the label goes with its field
             w.setVisible(self.can_issue)
         issue.body.addLayout(row)
         layout.addWidget(issue)
@@ -347,7 +349,7 @@ class CertificatesPage(WorkPage):
             if loaded.state in ISSUABLE:
                 items.append((self.tr("成绩已确定，可以发证。本批次已发证 %1 本。").replace("%1", str(issued)), "ok"))
             elif loaded.state in ("reported", "archived"):
-                items.append((self.tr("本批次已发证 %1 本，证书数据已上报，不再发放新证书；补发、更正和撤销仍可办理。")
+                items.append((self.tr("本批次已发证 %1 本，证书数据已上报，不再发放新证书；补发、更正和作废仍可办理。")
                               .replace("%1", str(issued)), "ok"))
             else:
                 items.append((self.tr("成绩尚未确定，暂不能发证："), "error"))
@@ -356,7 +358,17 @@ class CertificatesPage(WorkPage):
             banner = Banner(text, level)
             self.cert_banners.append(banner)
             self.issue_notes.addWidget(banner)
-        self.issue_button.setEnabled(loaded.state in ISSUABLE)
+        if loaded.code is None:
+            issue_block = self.tr("尚无认定批次。")
+        elif loaded.state in ("reported", "archived"):
+            issue_block = self.tr("证书数据已上报，不能再为本批次发放新证书。")
+        elif loaded.state not in ISSUABLE:
+            issue_block = self.tr("成绩尚未确定，暂不能发证。")
+        else:
+            issue_block = ""
+        gate(self.issue_button, issue_block,
+             tip=self.tr("为成绩合格、尚无证书的考生生成证书编号（序号不重复使用）"))
+        self.issue_date.setEnabled(not issue_block)
         self.table.set_rows(loaded.certificates)
         current = self.printer.currentText()
         self.printer.blockSignals(True)
@@ -393,8 +405,17 @@ class CertificatesPage(WorkPage):
         self.print_full.setEnabled(bool(valid))
         self.print_blank.setEnabled(bool(valid))
         one = len(chosen) == 1 and chosen[0].status == "valid"
-        for b in (self.reissue_button, self.correct_button, self.void_button):
-            b.setEnabled(one)
+        if len(chosen) == 1 and not one:
+            unready = self.tr("所选证书%1，已不是有效证书。").replace(
+                "%1", label(STATUS_TEXT.get(chosen[0].status, chosen[0].status)))
+        else:
+            unready = self.tr("请先选择一本有效的证书。")
+        for button, tip in (
+            (self.reissue_button, self.tr("持证人遗失证书时补发：新证书使用新编号，原证书标记为已替换")),
+            (self.correct_button, self.tr("更正持证人的姓名或证件号码：须写明理由并附证明材料")),
+            (self.void_button, self.tr("作废所选证书：编号不再使用")),
+        ):
+            gate(button, ready=one, tip=tip, unready=unready)
 
     def select_numbers(self, numbers: list[str]) -> None:
         from PySide6.QtCore import QItemSelectionModel

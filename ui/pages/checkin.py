@@ -44,6 +44,7 @@ from jlexam.services import sittings as sitting_service
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
+from ui.pages.base import gate
 from ui.pages.sittings import RIGHT, beijing
 from ui.pages.work import WorkPage, documents_folder, preview, temp_pdf
 from ui.tables import Column, TableView
@@ -54,6 +55,7 @@ GREEN, RED = "#1f7a4d", "#b42318"
 GREEN_BG, RED_BG, IDLE_BG = "#e3f4ea", "#fde8e6", "#f3f5f8"
 EVENT_KINDS = {"misconduct": "违纪", "incident": "突发事件"}
 TICKETED = "ticketed"
+AFTER_EXAM = frozenset({"held", "marked", "publicised", "final", "certified", "reported", "archived"})
 
 
 @dataclass(frozen=True)
@@ -372,19 +374,61 @@ class CheckInPage(WorkPage):
         index = self.session.findData(current)
         self.session.setCurrentIndex(index if index >= 0 else 0)
         self.session.blockSignals(False)
-        self.issue_button.setEnabled(state == "arranged")
+        if state == "arranged":
+            issue_block = ""
+        elif state in (None, "draft", "open", "closed"):
+            issue_block = self.tr("须先由主考/质量督导锁定考场编排，才能制发准考证（002 第二十条）。")
+        else:
+            issue_block = self.tr("本批次已制发准考证 %1 张。").replace("%1", str(loaded.tickets))
+        gate(self.issue_button, issue_block, tip=self.tr("为已编排座位的考生编准考证号；须先锁定考场编排"))
         self.tickets_button.setEnabled(loaded.tickets > 0)
         self.documents_button.setEnabled(loaded.tickets > 0)
-        can_scan = self.can_record and self.ticketed and self.session_id is not None
+        block = self.record_block()
+        can_scan = not block
         self.scan.setEnabled(can_scan)
         if self.can_record:
             self.scan.setPlaceholderText(self.tr("光标置于此处，用扫码枪扫描准考证上的二维码") if can_scan
                                          else self.tr("当前不能扫码签到：见上方说明"))
-        for w in (self.manual_button, self.absent_button, self.event_button):
-            w.setEnabled(can_scan)
+        self.scan.setToolTip(block)
+        gate(self.manual_button, block, tip=self.tr("核验身份证件原件后人工签到，须写明理由"))
+        gate(self.absent_button, block, tip=self.tr("停止入场后，把本场次未签到的考生按考场登记为缺考"))
+        gate(self.event_button, block, tip=self.tr("登记违纪或突发事件，记入考场记录"))
+        for w in (self.manual_by, self.manual_value, self.manual_reason, self.event_room, self.event_kind,
+                  self.event_ticket, self.event_text, self.event_signers):
+            w.setEnabled(can_scan)  # nothing to fill in where nothing can be recorded
         self._session_changed()
         if can_scan:
             self.scan.setFocus()
+
+    def record_block(self) -> str:
+        """Why no check-in or room record can be made now; "" when they can (the services' rule: only while
+        the sitting is ticketed, 002 §20)."""
+        sitting = self.ctx.sitting
+        if not self.can_record:
+            return self.tr("您的角色只能查看签到情况")
+        if sitting is None or self.loaded is None or self.loaded.code is None:
+            return self.tr("尚无认定批次。")
+        state = str(sitting.state)
+        if state == "archived":
+            return self.tr("认定批次已归档：签到和考场记录只能查看。")
+        if state in AFTER_EXAM:
+            return self.tr("考试已举行（%1）：签到已结束，签到和考场记录只能查看。").replace("%1", sitting.state_label)
+        if state != TICKETED:
+            return self.tr("尚未制发准考证：制发准考证后才能签到（002 第二十条）。")
+        if self.session_id is None:
+            return self.tr("本批次尚无场次。")
+        return ""
+
+    def _idle_text(self) -> str:
+        """The answer panel's word while nothing is scanned."""
+        if self.scan.isEnabled():
+            return self.tr("等待扫描")
+        state = str(self.ctx.sitting.state) if self.ctx.sitting is not None else ""
+        if state == "archived":
+            return self.tr("已归档")
+        if state in AFTER_EXAM:
+            return self.tr("签到已结束")
+        return self.tr("未开放签到")
 
     def _session_changed(self) -> None:
         sid = self.session_id
@@ -395,7 +439,9 @@ class CheckInPage(WorkPage):
             self.event_room.clear()
             return
         self.load_session()
-        self.answer.idle(self.tr("等待扫描") if self.scan.isEnabled() else self.tr("未开放签到"))
+        self.answer.idle(self._idle_text())
+        if not self.scan.isEnabled():
+            self.answer.message.setText(self.record_block())
         if self.scan.isEnabled():
             self.scan.setFocus()
 

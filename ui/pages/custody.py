@@ -40,7 +40,7 @@ from ui import errors
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
-from ui.pages.base import Page
+from ui.pages.base import Page, gate
 from ui.pages.sittings import RIGHT, TaskDialog, date_edit, offer_text
 from ui.style import repolish
 from ui.tables import Column, TableView
@@ -239,7 +239,8 @@ class CustodyPage(Page):
         self.scan.setAccessibleName(self.tr("扫描试卷袋标签"))
         self.scan.setMaxLength(4096)
         self.scan.setMinimumHeight(38)
-        self.scan.setStyleSheet("QLineEdit#ScanField { font-size: 12pt; border: 2px solid #1f5fbf; }")
+        self.scan.setStyleSheet("QLineEdit#ScanField { font-size: 12pt; border: 2px solid #1f5fbf; }"
+                                "QLineEdit#ScanField:disabled { border-color: #c5ccd6; background: #f5f6f8; }")
         # a scanner types Latin characters: an active Chinese input method must not swallow them
         self.scan.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.scan.returnPressed.connect(self.scan_entered)
@@ -402,7 +403,19 @@ class CustodyPage(Page):
             self.status.setVisible(False)
             self.packets.set_empty_text(self.tr("本批次尚无试卷袋。点击右上角“登记试卷袋…”，登记后打印标签贴在袋上。")
                                         if self.can_record else self.tr("本批次尚无试卷袋。"))
-        self.create_button.setEnabled(loaded.code is not None)
+        block = self._record_block(loaded)
+        gate(self.create_button, block, tip=self.tr("登记一个试卷袋，登记后打印标签贴在袋上"))
+        if self.can_record:
+            self.scan.setEnabled(not block)
+            self.scan.setPlaceholderText(self.tr("不能扫码登记：见上方说明") if block
+                                         else self.tr("光标置于此处，用扫码枪扫描试卷袋标签"))
+            self.scan.setToolTip(block)
+            if block:
+                self._set_scanned(None)
+                self._say("")
+        if loaded.code is not None and self.ctx.sitting is not None and self.ctx.sitting.state == "archived":
+            self.status.set(block, "info")
+            self.status.setVisible(True)
         flagged = [p for p in loaded.packets if p.anomalies]
         self.anomaly_hint.setText(self.tr("%1 个试卷袋有异常（红色），请主考核查：%2")
                                   .replace("%1", str(len(flagged))).replace("%2", "、".join(p.code for p in flagged[:6]))
@@ -416,6 +429,14 @@ class CustodyPage(Page):
         code = self.scanned.code if self.scanned else (selected.code if selected else None)
         if code:
             self.select_packet(code)
+
+    def _record_block(self, loaded: Loaded) -> str:
+        """Why no packet can be registered or step recorded now; "" when they can (the service's rule)."""
+        if loaded.code is None:
+            return self.tr("尚无认定批次。")
+        if self.ctx.sitting is not None and self.ctx.sitting.state == "archived":
+            return self.tr("认定批次已归档：试卷流转记录已随档案确定，只能查看，不能再登记（002 第三十四条）。")
+        return ""
 
     def select_packet(self, code: str) -> None:
         proxy = self.packets.proxy
@@ -484,6 +505,10 @@ class CustodyPage(Page):
         self.at.setEnabled(packet is not None and not self.use_now.isChecked())
         self.record_button.setEnabled(packet is not None)
         self.clear_button.setEnabled(packet is not None)
+        waiting = "" if packet is not None else self.tr("请先扫描试卷袋标签。")
+        self.use_now.setToolTip(waiting)
+        self.clear_button.setToolTip(waiting)
+        self.record_button.setToolTip(waiting or self.tr("登记（Ctrl+Enter）"))
         if packet is None:
             if not self.scan_result.text() or self.scan_result.objectName() != "FieldError":
                 self._say(self.tr("等待扫描。每登记一个环节都要扫描一次标签。"))

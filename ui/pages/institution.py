@@ -36,6 +36,7 @@ from jlexam.domain.filing import (
     INSTITUTION_KINDS,
     REFILING_FIELDS,
     FilingState,
+    FilingStatus,
     default_valid_until,
     filing_status,
 )
@@ -43,8 +44,9 @@ from jlexam.domain.levels import SkillLevel
 from jlexam.errors import JlexamError, ValidationError
 from jlexam.services import institution as service
 from ui.context import AppContext
+from ui.labels import label as label_of
 from ui.navigation import Stage
-from ui.pages.base import Page
+from ui.pages.base import Page, gate
 from ui.style import repolish
 from ui.tables import Column, TableView
 from ui.tasks import run_task
@@ -199,9 +201,10 @@ class InstitutionPage(Page):
         self.occupations: list[OccupationRow] = []
         self.scope: list[service.ScopeItem] = []
         self.scope_dirty = False
+        self.saved_form: service.InstitutionForm | None = None  # what the form held when last filled
+        self.saving = False
 
         self.save_button = primary(QPushButton(self.tr("保存机构信息")))
-        self.save_button.setToolTip(self.tr("保存（Ctrl+S）"))
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(self.editable)
         self.actions.addWidget(self.save_button)
@@ -232,6 +235,15 @@ class InstitutionPage(Page):
         self.content.addWidget(self._scope_card())
         self.content.addStretch(1)
         self._set_editable()
+        for edit in (self.name, self.credit_code, self.address, self.legal, self.contact, self.phone,
+                     self.filing_number, self.cert_institution, self.cert_province, self.cert_site):
+            edit.textChanged.connect(self._update_buttons)
+        for combo in (self.kind, self.cert_category):
+            combo.currentIndexChanged.connect(self._update_buttons)
+        for field_ in (self.filed_on, self.valid_until):
+            field_.dateChanged.connect(self._update_buttons)
+        self.scope_table.selection_changed.connect(self._update_buttons)
+        self._update_buttons()
 
     # --- building -------------------------------------------------------------------------------------
     def _filing_card(self) -> Card:
@@ -359,7 +371,7 @@ class InstitutionPage(Page):
                 Column(self.tr("职业编码"), lambda r: r.occupation_code, width=110),
                 Column(self.tr("职业"), lambda r: r.occupation_name, width=200),
                 Column(self.tr("工种"), lambda r: r.work_type or self.tr("（无工种）"), width=200),
-                Column(self.tr("等级"), lambda r: int(r.level), format=lambda v: SkillLevel(v).written),
+                Column(self.tr("等级"), lambda r: int(r.level), format=lambda v: label_of(SkillLevel(v).written)),
             ],
             empty_text=self.tr("尚未设置认定范围。点击“添加…”选择职业、工种和等级。"),
             search=False,
@@ -381,7 +393,21 @@ class InstitutionPage(Page):
             widget.setEnabled(editable)
         for button in (self.add_scope, self.remove_scope, self.save_scope, self.import_catalogue):
             button.setVisible(editable)
-        self.save_scope.setEnabled(False)
+
+    def form_changed(self) -> bool:
+        """Whether the form differs from what was loaded or last saved."""
+        return self.saved_form is not None and self.form_value() != self.saved_form
+
+    def _update_buttons(self, *_args: object) -> None:
+        """Save and delete act only when there is something to save or a row to delete; the tooltip says why not."""
+        if self.saving:
+            gate(self.save_button, self.tr("正在保存……"))
+        else:
+            gate(self.save_button, "" if self.form_changed() else self.tr("没有要保存的修改。"),
+                 tip=self.tr("保存（Ctrl+S）"))
+        gate(self.remove_scope, "" if self.scope_table.selected_rows() else self.tr("请先在下表中选择要删除的认定范围。"),
+             tip=self.tr("从认定范围中删除所选的行（点击“保存认定范围”后生效）"))
+        gate(self.save_scope, "" if self.scope_dirty else self.tr("认定范围没有修改。"))
 
     # --- data ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -420,7 +446,9 @@ class InstitutionPage(Page):
         self._check_credit_code(form.credit_code)
         self._flag_refiling_edits()
         self._update_cert_preview()
+        self.saved_form = self.form_value()
         self._update_filing_hint()
+        self._update_buttons()
 
     def _show_view_status(self) -> None:
         view = self.view
@@ -429,7 +457,7 @@ class InstitutionPage(Page):
             return
         status = view.filing(self.ctx.today())
         level = {FilingState.VALID: "ok", FilingState.RENEWAL_DUE: "warn"}.get(status.state, "error")
-        self.status.set(status.message, level)
+        self.status.set(self.filing_text(status), level)
         if view.refiling_due:
             changes = "\n".join("· " + c for c in view.pending_changes) or self.tr("· 认定范围或考点已变更")
             self.refiling.set(self.tr("以下变更需要向省人社厅重新备案（001 第八条）：\n%1").replace("%1", changes), "warn")
@@ -483,16 +511,39 @@ class InstitutionPage(Page):
             edit.setToolTip(self.tr("已修改：保存后将标记为需要重新备案。")
                             if REFILING_FIELDS[key] in changed else "")
 
+    def _day(self, day: date) -> str:
+        return (self.tr("%1年%2月%3日").replace("%1", f"{day.year}").replace("%2", f"{day.month:02d}")
+                .replace("%3", f"{day.day:02d}"))
+
+    def filing_text(self, status: FilingStatus) -> str:
+        """The filing's standing (``filing_status``) in the window's language."""
+        until, renewal = status.valid_until, status.renewal_due_on
+        if status.state == FilingState.MISSING or until is None or renewal is None:
+            return self.tr("尚未登记备案有效期。请在机构页面填写备案日期和有效期。")
+        if status.state == FilingState.EXPIRED:
+            return self.tr("备案已于 %1 到期，不能开展认定（001 第七条）。请向省人社厅重新备案。").replace("%1", self._day(until))
+        if status.state == FilingState.RENEWAL_DUE:
+            return (self.tr("备案将于 %1 到期（剩 %2 天），应在到期前 3 个月申请续期（001 第九条）。")
+                    .replace("%1", self._day(until)).replace("%2", str((until - self.ctx.today()).days)))
+        return (self.tr("备案有效期至 %1；请于 %2 起申请续期。").replace("%1", self._day(until))
+                .replace("%2", self._day(renewal)))
+
     def _update_filing_hint(self, *_args: object) -> None:
+        """The rule, or the standing of dates that differ from the saved ones (the banner above shows the saved
+        standing, so it is not repeated here)."""
+        rule = self.tr("备案有效期为 3 年（001 第七条），应在到期前 3 个月申请续期（001 第九条）。")
         filed, until = self.filed_on.value(), self.valid_until.value()
-        if until is None and filed is not None:
+        computed = until is None and filed is not None
+        if computed:
             until = default_valid_until(filed)
-            self.filing_hint.setText(self.tr("未填写有效期：按备案日期起 3 年计算，至 %1。").replace("%1", f"{until:%Y-%m-%d}")
-                                     + "\n" + filing_status(until, self.ctx.today()).message)
-        elif until is not None:
-            self.filing_hint.setText(filing_status(until, self.ctx.today()).message)
-        else:
-            self.filing_hint.setText(self.tr("备案有效期为 3 年（001 第七条），应在到期前 3 个月申请续期（001 第九条）。"))
+        saved = self.view.form.filing_valid_until if self.view is not None else None
+        if until is None or (self.view is not None and until == saved):
+            self.filing_hint.setText(rule)
+            return
+        live = self.filing_text(filing_status(until, self.ctx.today()))
+        if computed:
+            live = self.tr("未填写有效期：按备案日期起 3 年计算，至 %1。").replace("%1", f"{until:%Y-%m-%d}") + "\n" + live
+        self.filing_hint.setText(live)
 
     def _update_cert_preview(self, *_args: object) -> None:
         try:
@@ -503,13 +554,14 @@ class InstitutionPage(Page):
             self.cert_preview.setText(exc.message)
             self.cert_preview.setObjectName("FieldError")
         else:
-            self.cert_preview.setText(self.tr("示例（今年发证的三级/高级工第 1 本）：%1").replace("%1", example))
+            self.cert_preview.setText(self.tr("示例（今年发证的%2第 1 本）：%1").replace("%2", label_of(SkillLevel.LEVEL_3.written))
+                                      .replace("%1", example))
             self.cert_preview.setObjectName("Hint")
         repolish(self.cert_preview)
 
     # --- actions -----------------------------------------------------------------------------------------
     def save(self) -> None:
-        if not self.editable:
+        if not self.editable or self.saving or not self.form_changed():
             return
         self.form_error.setVisible(False)
         if not self._check_credit_code(self.credit_code.text()) or not self.credit_code.text().strip():
@@ -530,10 +582,15 @@ class InstitutionPage(Page):
                                   self.tr("保存"), irreversible=False):
             return
         actor = self.ctx.actor
-        self.save_button.setEnabled(False)
+        self.saving = True
+        self._update_buttons()
         handle = run_task(self, lambda _p: service.save_institution(actor, form), title=self.tr("保存机构信息"),
                           on_done=self._saved, on_error=self._save_failed)
-        handle.finished.connect(lambda: self.save_button.setEnabled(True))
+        handle.finished.connect(self._save_finished)
+
+    def _save_finished(self) -> None:
+        self.saving = False
+        self._update_buttons()
 
     def _saved(self, view: service.InstitutionView) -> None:
         self.view = view
@@ -562,7 +619,7 @@ class InstitutionPage(Page):
         dialog.setWindowTitle(self.tr("登记已重新备案"))
         layout = QFormLayout(dialog)
         when = DateField()
-        when.setDate(QDate.currentDate())
+        when.setDate(QDate(self.ctx.today()))
         layout.addRow(QLabel(self.tr("请填写省人社厅受理重新备案的日期。登记后，“需重新备案”的标记将被清除。")))
         layout.addRow(self.tr("重新备案日期"), when)
         buttons = QDialogButtonBox()
@@ -581,7 +638,7 @@ class InstitutionPage(Page):
         names = {o.code: o.name for o in self.occupations}
         rows = [ScopeRow(i.occupation_code, names.get(i.occupation_code, ""), i.work_type, i.level) for i in self.scope]
         self.scope_table.set_rows(rows)
-        self.save_scope.setEnabled(self.scope_dirty)
+        self._update_buttons()
 
     def add_scope_items(self) -> None:
         if not self.occupations:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +35,11 @@ from jlexam.services import eligibility, publicity
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
+from ui.pages.base import gate
 from ui.pages.scores import MARK_HINT
 from ui.pages.sittings import TaskDialog, date_edit
 from ui.pages.work import WorkPage, preview, temp_pdf
+from ui.sittings import state_name
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, confirm, primary
@@ -95,6 +98,7 @@ def objection_state(o: publicity.ObjectionView, today: date) -> str:
     return "overdue" if today > o.due_on else "open"
 
 
+AFTER_FINAL = ("final", "certified", "reported", "archived")  # the results are final: no publicity, no objection
 STATE_TEXT = {"answered": "已答复", "late": "已答复（逾期）", "open": "待答复", "overdue": "已逾期未答复"}
 STATE_COLOR = {"answered": "#1f7a4d", "late": "#b45309", "open": "#b45309", "overdue": "#b42318"}
 
@@ -158,23 +162,36 @@ class AnswerDialog(TaskDialog):
         self.form.addRow(self.tr("复核情况 *"), self.recheck)
         self.form.addRow(self.tr("答复结论 *"), self.outcome)
         self.form.addRow(self.tr("答复日期 *"), self.answered_on)
-        grid = QGridLayout()
+        # one row per part: the check box and its mark side by side, in their own widget so that the form
+        # gives the rows their full height (a nested grid was squeezed, the fields overlapped)
+        corrections = QWidget()
+        grid = QGridLayout(corrections)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(1, 1)
         self.change: dict[str, tuple[QCheckBox, QLineEdit]] = {}
         for row, part in enumerate(ExamPart):
-            box = QCheckBox(self.tr("更正%1").replace("%1", label(part.label)))
+            box = QCheckBox(self.tr("更正%1成绩").replace("%1", label(part.label)))
             mark = QLineEdit()
             mark.setPlaceholderText(label(MARK_HINT))
+            mark.setToolTip(label(MARK_HINT))
+            # wide enough for the whole hint (longer in English), within reason
+            mark.setMinimumWidth(min(440, max(260, mark.fontMetrics().horizontalAdvance(label(MARK_HINT)) + 24)))
             mark.setEnabled(False)
             box.toggled.connect(mark.setEnabled)
             grid.addWidget(box, row, 0)
             grid.addWidget(mark, row, 1)
             self.change[part.value] = (box, mark)
-        self.form.addRow(self.tr("成绩更正"), grid)
+        corrections.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.form.addRow(self.tr("成绩更正"), corrections)
         note = QLabel(self.tr("只有关联了考生的异议才能更正成绩；更正后须重新发布公示。"))
         note.setObjectName("Hint")
+        note.setWordWrap(True)
         self.form.addRow("", note)
         self.finish_layout()
-        self.resize(600, 440)
+        self.setMinimumWidth(620)
+        self.resize(self.sizeHint().expandedTo(QSize(620, 0)))  # its natural height: nothing squeezed
 
     def set_new_mark(self, part: str, mark: str) -> None:
         box, edit = self.change[part]
@@ -246,14 +263,15 @@ class PublicityPage(WorkPage):
         self.provisional.setVisible(False)
         card.body.addWidget(self.provisional)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("公示开始日期")))
+        self.start_label = QLabel(self.tr("公示开始日期"))
+        row.addWidget(self.start_label)
         self.start_on = date_edit(self.ctx.today())
         row.addWidget(self.start_on)
         self.publish_button = primary(QPushButton(self.tr("发布公示")))
         self.publish_button.clicked.connect(self.publish)
         row.addWidget(self.publish_button)
         row.addStretch(1)
-        for w in (self.start_on, self.publish_button):
+        for w in (self.start_label, self.start_on, self.publish_button):  # the label goes with its field
             w.setVisible(self.can_manage)
         card.body.addLayout(row)
         note = QLabel(self.tr("公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。"))
@@ -340,7 +358,10 @@ class PublicityPage(WorkPage):
         else:
             self.show_period(period, today)
         self.publish_button.setText(self.tr("重新发布公示") if period else self.tr("发布公示"))
-        self.publish_button.setEnabled(loaded.state in ("marked", "publicised"))
+        publish_block = self._publish_block(loaded)
+        gate(self.publish_button, publish_block,
+             tip=self.tr("按公示开始日期发布（或重新发布）成绩公示，公示期按工作日计算"))
+        self.start_on.setEnabled(not publish_block)
         self.list_button.setEnabled(period is not None)
         self.objections.set_rows(loaded.objections)
         late = [o for o in loaded.objections if objection_state(o, today) == "overdue"]
@@ -353,12 +374,25 @@ class PublicityPage(WorkPage):
                          .replace("%2", f"{min(o.due_on for o in waiting):%Y-%m-%d}"))
         self.overdue.setText("  ".join(texts))
         self.overdue.setVisible(bool(texts))
-        self.record_button.setEnabled(period is not None and loaded.state == "publicised")
-        self.record_button.setToolTip(
-            "" if loaded.state == "publicised" or period is None
-            else self.tr("成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。"))
+        if loaded.state in AFTER_FINAL:
+            record_block = self.tr("成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。")
+        elif period is None or loaded.state != "publicised":
+            record_block = self.tr("尚未发布公示：异议在公示期内登记。")
+        else:
+            record_block = ""
+        gate(self.record_button, record_block)
         self._show_blockers(loaded)
         self._update_buttons()
+
+    def _publish_block(self, loaded: Loaded) -> str:
+        """Why the results cannot be published (again) now; "" when they can (the service's rule)."""
+        if loaded.code is None:
+            return self.tr("尚无认定批次。")
+        if loaded.state in ("marked", "publicised"):
+            return ""
+        if loaded.state in AFTER_FINAL:
+            return self.tr("成绩已确定（%1），不能再发布公示。").replace("%1", state_name(loaded.state))
+        return self.tr("本批次成绩结果尚未判定（%1）：请先在“成绩”页面判定结果。").replace("%1", state_name(loaded.state))
 
     def show_period(self, period: Period, today: date) -> None:
         text = (self.tr("第 %1 次公示：%2 至 %3").replace("%1", str(period.version))
@@ -380,8 +414,14 @@ class PublicityPage(WorkPage):
         self.final_banners = []
         if loaded.code is None:
             return
-        if loaded.state in ("final", "certified", "reported", "archived"):
+        if loaded.state == "final":
             items = [(self.tr("成绩已确定，可以发证。"), "ok")]
+        elif loaded.state == "certified":
+            items = [(self.tr("成绩已确定，证书已发放（见“证书”页面）。"), "ok")]
+        elif loaded.state == "reported":
+            items = [(self.tr("成绩已确定，证书已发放，证书数据已上报。"), "ok")]
+        elif loaded.state == "archived":
+            items = [(self.tr("成绩已确定，证书已发放；本批次已归档，公示和异议记录只能查看。"), "ok")]
         elif not loaded.blockers:
             items = [(self.tr("公示期已满、异议均已答复：可以确定成绩。"), "ok")]
         else:
@@ -390,7 +430,14 @@ class PublicityPage(WorkPage):
             banner = Banner(text, level)
             self.final_banners.append(banner)
             self.final_list.addWidget(banner)
-        self.finalize_button.setEnabled(loaded.state == "publicised" and not loaded.blockers)
+        if loaded.state in AFTER_FINAL:
+            finalize_block = self.tr("成绩已确定（%1）。").replace("%1", state_name(loaded.state))
+        elif loaded.state != "publicised":
+            finalize_block = self.tr("只能在成绩公示阶段确定成绩：请先发布公示。")
+        else:
+            finalize_block = self.tr("还不能确定成绩：见上方所列问题。") if loaded.blockers else ""
+        gate(self.finalize_button, finalize_block,
+             tip=self.tr("公示期满、异议均已答复后确定成绩，之后可以发证"))
 
     def blocker_texts(self) -> list[str]:
         return [b.label.text() for b in self.final_banners]
@@ -398,8 +445,18 @@ class PublicityPage(WorkPage):
     def _update_buttons(self) -> None:
         chosen = self.objections.selected_rows()
         one = len(chosen) == 1
-        self.answer_button.setEnabled(one and chosen[0].answered_on is None)
-        self.letter_button.setEnabled(one and chosen[0].answered_on is not None)
+        state = self.loaded.state if self.loaded is not None else ""
+        if self.loaded is None or self.loaded.code is None:
+            answer_block = self.tr("尚无认定批次。")
+        elif state != "publicised":
+            answer_block = self.tr("认定批次当前为“%1”：只能在成绩公示阶段答复异议（002 第二十五条）。").replace(
+                "%1", state_name(state))
+        else:
+            answer_block = ""
+        gate(self.answer_button, answer_block, ready=one and chosen[0].answered_on is None,
+             unready=self.tr("请先选择一件尚未答复的异议。"))
+        gate(self.letter_button, "", ready=one and chosen[0].answered_on is not None,
+             tip=self.tr("生成所选异议的答复书（PDF）"), unready=self.tr("请先选择一件已答复的异议。"))
 
     def select_objection(self, objection_id: int) -> None:
         from PySide6.QtCore import QItemSelectionModel

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from jlexam.domain.idcard import Sex, parse_id_number
 from jlexam.domain.levels import SkillLevel
+from jlexam.domain.locked_records import PRINTED_STATES
 from jlexam.errors import JlexamError, ValidationError
 from jlexam.exchange.roster import EDUCATIONS
 from jlexam.services import eligibility, photos, registration
@@ -48,13 +49,14 @@ from ui import errors
 from ui.context import AppContext
 from ui.labels import label
 from ui.navigation import Stage
-from ui.pages.base import Page
+from ui.pages.base import Page, gate
 from ui.pages.sittings import RIGHT, TaskDialog, main_window, occupation_name, offer_text
 from ui.pages.work import open_page_dialog
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, danger, primary
 
+PRINTED = frozenset(s.value for s in PRINTED_STATES)  # tickets and sign-in sheets show the photos (002 §20)
 ELIGIBILITY_LABELS = {"pending": "待核查", "eligible": "符合", "ineligible": "不符合"}
 ELIGIBILITY_COLORS = {"pending": "#7a8699", "eligible": "#1f7a4d", "ineligible": "#b42318"}
 FILTERS = (
@@ -720,8 +722,11 @@ class RegistrationPage(Page):
         for button in (self.add_button, self.import_button):
             button.setEnabled(is_open)
             button.setToolTip("" if is_open else self.tr("只能在报名中时登记报名。"))
-        self.photos_button.setEnabled(sitting is not None)
-        self.evaluate_button.setEnabled(bool(loaded.rows) and self._reviewing())
+        gate(self.photos_button, self._photos_block(loaded),
+             tip=self.tr("照片文件以考生的证件号码命名，例如 22010219900307123X.jpg"))
+        gate(self.evaluate_button, self._review_block(), ready=bool(loaded.rows),
+             tip=self.tr("按国家职业标准的申报条件核查所有尚未作出决定的报名（002 第十七条）"),
+             unready=self.tr("本批次尚无报名。"))
         # the graduating-year filter matters where there are students (universities, 003)
         has_students = loaded.university or any(r.student_number for r in loaded.rows)
         self.graduating.setVisible(has_students or self.graduating.isChecked())
@@ -758,6 +763,31 @@ class RegistrationPage(Page):
             self.table.set_empty_text(self.tr("没有符合筛选条件的报名。"))
         self._update_buttons()
 
+    def _photos_block(self, loaded: Loaded) -> str:
+        """Why no photo can be imported for the sitting now; "" when some can (the service's rule, 002 §20, §36)."""
+        sitting = loaded.sitting
+        if sitting is None:
+            return self.tr("尚无认定批次。")
+        state = sitting.state.value
+        if state == "archived":
+            return self.tr("认定批次已归档：照片是档案记录的一部分，不能再导入或更换（002 第三十六条）。")
+        if state in PRINTED and not loaded.missing_photos:
+            return self.tr("准考证已发放，照片已印在准考证和签到表上，不能直接更换（002 第二十条）；"
+                           "确需更换的，须由主考/质量督导批准并写明理由。")
+        return ""
+
+    def _review_block(self) -> str:
+        """Why applications cannot be decided now; "" while the review is open."""
+        sitting = self.loaded.sitting if self.loaded is not None else None
+        if sitting is None:
+            return self.tr("尚无认定批次。")
+        if sitting.state in eligibility.REVIEW_STATES:
+            return ""
+        if sitting.state.value == "draft":
+            return self.tr("尚未开放报名：报名开放后才能审核。")
+        return self.tr("认定批次当前为“%1”：资格审核在报名期间和报名截止后、锁定考场编排前进行。").replace(
+            "%1", label(sitting.state_label))
+
     def _reviewing(self) -> bool:
         """Whether the sitting's state lets the review go on (the service refuses otherwise)."""
         sitting = self.loaded.sitting if self.loaded is not None else None
@@ -767,13 +797,25 @@ class RegistrationPage(Page):
         selected = self.table.selected_rows()
         # nothing may be decided outside the review: the buttons stay off, the status banner says why
         chosen = selected if self._reviewing() else []
-        self.approve_button.setEnabled(any(r.eligibility == "eligible" and r.decision != "approved" for r in chosen))
-        self.reject_button.setEnabled(any(r.eligibility != "pending" for r in chosen))
-        self.override_button.setEnabled(len(chosen) == 1 and chosen[0].eligibility == "ineligible"
-                                        and chosen[0].decision != "approved")
-        archived = self.loaded is not None and self.loaded.sitting is not None and \
-            self.loaded.sitting.state.value == "archived"
-        self.evidence_button.setEnabled(len(selected) == 1 and not archived)  # evidence is filed until archived
+        block = self._review_block()
+        gate(self.approve_button, block,
+             ready=any(r.eligibility == "eligible" and r.decision != "approved" for r in chosen),
+             unready=self.tr("请先选择符合申报条件、尚未通过的报名（可多选）。"))
+        gate(self.reject_button, block, ready=any(r.eligibility != "pending" for r in chosen),
+             unready=self.tr("请先选择已核查的报名（可多选）。"))
+        gate(self.override_button, block,
+             ready=len(chosen) == 1 and chosen[0].eligibility == "ineligible" and chosen[0].decision != "approved",
+             tip=self.tr("对未满足申报条件的报名破格通过：须主考填写书面理由"),
+             unready=self.tr("请先选择一份不符合申报条件的报名。"))
+        sitting = self.loaded.sitting if self.loaded is not None else None
+        evidence_block = ""  # evidence is filed until archived (002 §34)
+        if sitting is None:
+            evidence_block = self.tr("尚无认定批次。")
+        elif sitting.state.value == "archived":
+            evidence_block = self.tr("认定批次已归档：档案目录已确定，不能再补充证明材料（002 第三十四条）。")
+        gate(self.evidence_button, evidence_block, ready=len(selected) == 1,
+             tip=self.tr("为所选报名附上学历证书、工作证明等证明材料"),
+             unready=self.tr("请先选择一份报名。"))
         self.selection.setText(self.tr("已选 %1 份").replace("%1", str(len(selected))) if selected
                                else self.tr("选择报名后审核；可按住 Ctrl 或 Shift 多选。"))
 

@@ -227,7 +227,7 @@ class MarkerDialog(TaskDialog):
         self.room.clear()
         self.room.addItem(self.tr("本场次全部考场"), None)
         for room_id, room_label in rooms:
-            self.room.addItem(room_label, room_id)
+            self.room.addItem(label(room_label), room_id)
         self.room.blockSignals(False)
         self._load_choices()
 
@@ -356,8 +356,8 @@ class ScoresPage(WorkPage):
         card.body.addWidget(self.marker_banner)
         self.marker_table = TableView(
             [
-                Column(self.tr("场次"), lambda m: m.session, width=230),
-                Column(self.tr("考场"), lambda m: m.room, width=260),
+                Column(self.tr("场次"), lambda m: label(m.session), width=230),
+                Column(self.tr("考场"), lambda m: label(m.room), width=260),
                 Column(self.tr("阅卷人"), lambda m: m.name, width=110),
                 Column(self.tr("考评员证号"), lambda m: m.certificate_number, width=140),
                 Column(self.tr("选配人"), lambda m: m.assigned_by),
@@ -556,8 +556,9 @@ class ScoresPage(WorkPage):
             for x in loaded.marking:
                 if not x.problems:
                     continue
-                lacking = [r.room for r in x.rooms if not r.markers]
-                places.append(f"{x.session} {comma.join(lacking)}" if x.markers and lacking else x.session)
+                lacking = [label(r.room) for r in x.rooms if not r.markers]
+                session = label(x.session)
+                places.append(f"{session} {comma.join(lacking)}" if x.markers and lacking else session)
             text = self.tr(
                 "锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1"
             ).replace("%1", semicolon.join(places))
@@ -565,14 +566,14 @@ class ScoresPage(WorkPage):
         elif on_spot:
             text = (
                 self.tr("未另选阅卷人的考场由考场考评员现场评分：")
-                + semicolon.join(f"{r.room} {comma.join(r.assessors)}" for _s, r in on_spot[:4])
+                + semicolon.join(f"{label(r.room)} {comma.join(r.assessors)}" for _s, r in on_spot[:4])
                 + ("…" if len(on_spot) > 4 else "")
             )
             self.marker_banner.set(text, "info")
         elif loaded.marking and any(x.markers for x in loaded.marking):
             names = semicolon.join(
-                f"{x.session} "
-                + comma.join(self.tr("%1（%2）").replace("%1", m.name).replace("%2", m.room) for m in x.markers)
+                f"{label(x.session)} "
+                + comma.join(self.tr("%1（%2）").replace("%1", m.name).replace("%2", label(m.room)) for m in x.markers)
                 for x in loaded.marking
                 if x.markers
             )
@@ -585,7 +586,7 @@ class ScoresPage(WorkPage):
         self.sheet.blockSignals(True)
         self.sheet.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = (str(row.application_id), row.name, row.id_number_masked, row.level.written)
+            values = (str(row.application_id), row.name, row.id_number_masked, label(row.level.written))
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -869,8 +870,8 @@ class ScoresPage(WorkPage):
             self.tr("取消选配"),
             self.tr("取消 %1 在%2%3的阅卷安排？")
             .replace("%1", m.name)
-            .replace("%2", m.session)
-            .replace("%3", m.room),
+            .replace("%2", label(m.session))
+            .replace("%3", label(m.room)),
             self.tr("取消选配"),
             irreversible=False,
         ):

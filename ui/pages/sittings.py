@@ -47,11 +47,11 @@ from jlexam.errors import JlexamError
 from jlexam.services import sittings as service
 from jlexam.services.institution import get_institution
 from ui import errors
-from ui.context import AppContext
+from ui.context import AppContext, china_today
 from ui.labels import label
 from ui.navigation import Stage
 from ui.pages.base import Page
-from ui.sittings import STATE_COLORS
+from ui.sittings import STATE_COLORS, state_name
 from ui.tables import Column, TableView
 from ui.tasks import Progress, run_task
 from ui.widgets import Banner, Card, info, primary
@@ -79,7 +79,7 @@ def offer_text(occupation_code: str, work_type: str, level: SkillLevel | int | N
     if work_type:
         text += f"（{work_type}）"
     if level is not None:
-        text += " " + SkillLevel(level).written
+        text += " " + label(SkillLevel(level).written)
     return text
 
 
@@ -187,7 +187,7 @@ def date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value) if value else QDate.currentDate())
+    edit.setDate(QDate(value or china_today()))
     return edit
 
 
@@ -224,7 +224,7 @@ class CreateSittingDialog(TaskDialog):
         super().__init__(self.tr("新建认定批次"), self.tr("创建"), parent)
         self.actor = actor
         self.scope = scope
-        today = date.today()
+        today = china_today()
         start = today + timedelta(days=45)
         self.code = QLineEdit(f"JL{start:%Y%m}-01")
         self.code.setPlaceholderText(self.tr("例如 JL202612-01"))
@@ -268,7 +268,7 @@ class CreateSittingDialog(TaskDialog):
             self.offers.setItem(row, 1, QTableWidgetItem(item.occupation_code))
             name = occupation_name(item.occupation_code) + (f"（{item.work_type}）" if item.work_type else "")
             self.offers.setItem(row, 2, QTableWidgetItem(name))
-            self.offers.setItem(row, 3, QTableWidgetItem(item.level.written))
+            self.offers.setItem(row, 3, QTableWidgetItem(label(item.level.written)))
             fee = QDoubleSpinBox()
             fee.setRange(0, 99_999.99)
             fee.setDecimals(2)
@@ -396,7 +396,7 @@ class OpenRegistrationDialog(TaskDialog):
     def __init__(self, actor, sitting: service.SittingView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(self.tr("发布公告并开放报名 — %1").replace("%1", sitting.name), self.tr("开放报名"), parent)
         self.actor, self.sitting = actor, sitting
-        today = date.today()
+        today = china_today()
         closes = (sitting.starts_on - timedelta(days=7)) if sitting.starts_on else today + timedelta(days=30)
         self.opens_on = date_edit(today)
         self.closes_on = date_edit(max(today, closes))
@@ -449,7 +449,7 @@ class SittingsPage(Page):
             [
                 Column(self.tr("批次编号"), lambda s: s.code, width=130),
                 Column(self.tr("名称"), lambda s: s.name, width=260),
-                Column(self.tr("状态"), lambda s: s.state_label, width=90,
+                Column(self.tr("状态"), lambda s: state_name(s.state.value), width=90,
                        color=lambda s: STATE_COLORS.get(s.state.value)),
                 Column(self.tr("考试日期"), lambda s: (s.starts_on, s.ends_on), format=lambda v: self._period(*v),
                        width=200),
@@ -492,7 +492,7 @@ class SittingsPage(Page):
             [
                 Column(self.tr("职业编码"), lambda o: o.occupation_code, width=84),
                 Column(self.tr("职业（工种）"), lambda o: offer_text(o.occupation_code, o.work_type, None), width=180),
-                Column(self.tr("等级"), lambda o: int(o.level), format=lambda v: SkillLevel(v).written, width=96),
+                Column(self.tr("等级"), lambda o: int(o.level), format=lambda v: label(SkillLevel(v).written), width=96),
                 Column(self.tr("收费（元）"), lambda o: o.fee_cents, format=lambda v: yuan(v) if v else self.tr("免费"),
                        align=RIGHT),
             ],
@@ -509,14 +509,20 @@ class SittingsPage(Page):
                 Column(self.tr("类型"), lambda x: label(x.part_label), width=100),
                 Column(self.tr("适用于"), lambda x: offer_text(x.occupation_code, "", x.level) if x.occupation_code
                        else self.tr("全部"), width=100),
-                Column(self.tr("开始"), lambda x: x.starts_at, format=beijing, width=130),
-                Column(self.tr("结束"), lambda x: x.ends_at, format=beijing, width=130),
+                Column(self.tr("开始"), lambda x: x.starts_at, format=beijing, width=124),
+                Column(self.tr("结束"), lambda x: x.ends_at, format=beijing, width=124),
                 Column(self.tr("分钟"), lambda x: int((x.ends_at - x.starts_at).total_seconds() // 60),
                        align=RIGHT),
             ],
             empty_text=self.tr("尚未安排场次。公告须写明考试时间（002 第十五条）：点击“安排场次…”。"),
             search=False,
         )
+        # The right-aligned minutes stay in view at 1366×768: "applies to" takes the spare width, not the last column.
+        header = self.sessions_table.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+        self.sessions_table.view.setColumnWidth(4, 64)
         sessions_box.addWidget(sessions_title)
         sessions_box.addWidget(self.sessions_table, 1)
         row.addLayout(offers_box, 1)

@@ -35,7 +35,7 @@ from jlexam.services.staffing import STAFF_ROLES, StaffInput
 from ui.context import AppContext
 from ui.labels import joined, label
 from ui.navigation import Stage
-from ui.pages.base import BEFORE_CLOSE, LOCKED_STATES, RED, arrangement_block, gate
+from ui.pages.base import BEFORE_CLOSE, LOCKED_CHANGES, LOCKED_STATES, RED, arrangement_block, gate
 from ui.pages.checkin import session_text
 from ui.pages.sittings import RIGHT, TaskDialog, beijing, date_edit, occupation_name
 from ui.pages.work import WorkPage
@@ -573,11 +573,13 @@ class StaffPage(WorkPage):
         self.staff.set_rows(loaded.staff)
         if loaded.code is None:
             self.set_status(self.tr("尚无认定批次；可以先登记考务人员名册。"), "info")
-        elif self.locked:
+        elif self.locked and str(self.ctx.sitting.state) in LOCKED_CHANGES:
             self.set_status(
                 self.tr("考务人员安排已随考场编排锁定。调整须由主考/质量督导写明理由（002 第二十一条）。"),
                 "info",
             )
+        elif self.locked:  # held and later: nobody changes the staff any more
+            self.set_status(arrangement_block(str(self.ctx.sitting.state), after_lock=True), "info")
         else:
             short = sum(1 for n in loaded.needs if not n.satisfied)
             self.set_status(
@@ -639,7 +641,12 @@ class StaffPage(WorkPage):
             ready=has and len(self.assignments.selected_rows()) == 1,
             tip=tip or self.tr("选择一项安排后取消"),
         )
-        self.edit_button.setEnabled(len(self.staff.selected_rows()) == 1)
+        gate(
+            self.edit_button,
+            ready=len(self.staff.selected_rows()) == 1,
+            tip=self.tr("修改所选考务人员的资料"),
+            unready=self.tr("请先在名册中选择一名考务人员。"),
+        )
         briefing_block = ""
         if state is None or state in BEFORE_CLOSE:
             briefing_block = self.tr("报名截止、考务人员确定后才能登记考务会（002 第二十三条）")
