@@ -135,6 +135,60 @@ def _rows(s: Session, sitting: Sitting) -> list[PublicityRow]:
     ]
 
 
+@dataclass(frozen=True)
+class ResultRow:
+    """One candidate's locked marks and result, as the exam office checks them before and during publicity."""
+
+    application_id: int
+    name: str
+    id_number_masked: str
+    occupation: str
+    level_written: str
+    marks: dict[str, str]  # part value -> mark label (85, 缺考, 违纪); a part not locked is missing
+    result: str  # 合格, 不合格, 缺考, 待定
+    reason: str  # why not passed (from the standard's pass marks), "" otherwise
+    changed: bool  # a locked mark was corrected afterwards (audited)
+
+
+@query("publicity.view")
+def result_rows(s: Session, actor: Actor, sitting_code: str) -> list[ResultRow]:
+    """Every approved application's locked marks and result, in the public list's order."""
+    sitting = get_sitting(s, sitting_code)
+    names = {o.code: o.name for o in s.scalars(select(Occupation))}
+    stmt = (
+        select(Application, Candidate)
+        .join(Candidate, Application.candidate_id == Candidate.id)
+        .where(Application.sitting_id == sitting.id, Application.decision == "approved")
+        .order_by(Application.occupation_code, Application.level.desc(), Application.id)
+    )
+    pairs = s.execute(stmt).all()
+    ids = [a.id for a, _c in pairs]
+    marks: dict[int, dict[str, str]] = {}
+    changed: set[int] = set()
+    for score in s.scalars(select(Score).where(Score.application_id.in_(ids))):
+        marks.setdefault(score.application_id, {})[score.part] = mark_label(mark_from_text(score.mark))
+    for app_id in s.scalars(
+        select(Score.application_id).join(ScoreChange, ScoreChange.score_id == Score.id).where(
+            Score.application_id.in_(ids)
+        )
+    ):
+        changed.add(app_id)
+    return [
+        ResultRow(
+            a.id,
+            c.name,
+            c.id_number_masked,
+            names.get(a.occupation_code, a.occupation_code),
+            SkillLevel(a.level).written,
+            marks.get(a.id, {}),
+            RESULT_LABELS.get(a.result or "", "待定"),
+            (a.result_reason or "") if a.result not in (None, "passed") else "",
+            a.id in changed,
+        )
+        for a, c in pairs
+    ]
+
+
 @query("publicity.view")
 def current_publicity(s: Session, actor: Actor, sitting_code: str) -> PublicityView | None:
     """The latest publication of the sitting's results, or None before the first."""

@@ -4,67 +4,67 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="150"/>
+        <location filename="../../ui/pages/publicity.py" line="154"/>
         <source>答复异议</source>
         <translation>Answer objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="150"/>
+        <location filename="../../ui/pages/publicity.py" line="154"/>
         <source>答复</source>
         <translation>Answer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="154"/>
+        <location filename="../../ui/pages/publicity.py" line="158"/>
         <source>异议</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="155"/>
+        <location filename="../../ui/pages/publicity.py" line="159"/>
         <source>答复期限</source>
         <translation>Answer due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="157"/>
+        <location filename="../../ui/pages/publicity.py" line="161"/>
         <source>例如：复核原始答卷，漏计一题 2 分</source>
         <translation>e.g. original answer sheet re-checked; 2 points for one question had been missed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="160"/>
+        <location filename="../../ui/pages/publicity.py" line="164"/>
         <source>例如：维持原成绩 / 理论成绩更正为 61 分</source>
         <translation>e.g. score stands / theory score corrected to 61</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="162"/>
+        <location filename="../../ui/pages/publicity.py" line="166"/>
         <source>复核情况 *</source>
         <translation>Re-check findings *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="163"/>
+        <location filename="../../ui/pages/publicity.py" line="167"/>
         <source>答复结论 *</source>
         <translation>Outcome *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="164"/>
+        <location filename="../../ui/pages/publicity.py" line="168"/>
         <source>答复日期 *</source>
         <translation>Answered on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="175"/>
+        <location filename="../../ui/pages/publicity.py" line="179"/>
         <source>更正%1成绩</source>
         <translation>Corrected %1 score</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="187"/>
+        <location filename="../../ui/pages/publicity.py" line="191"/>
         <source>成绩更正</source>
         <translation>Score correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="188"/>
+        <location filename="../../ui/pages/publicity.py" line="192"/>
         <source>只有关联了考生的异议才能更正成绩；更正后须重新发布公示。</source>
         <translation>Scores can only be corrected for objections linked to a candidate; after a correction the results must be published again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="204"/>
+        <location filename="../../ui/pages/publicity.py" line="208"/>
         <source>请填写更正后的成绩。</source>
         <translation>Enter the corrected score.</translation>
     </message>
@@ -5413,22 +5413,22 @@ Rooms: %7</translation>
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="214"/>
+        <location filename="../../ui/pages/publicity.py" line="218"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="214"/>
+        <location filename="../../ui/pages/publicity.py" line="218"/>
         <source>生成并预览</source>
         <translation>Generate and preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="217"/>
+        <location filename="../../ui/pages/publicity.py" line="221"/>
         <source>签发人 *</source>
         <translation>Signed by *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="224"/>
+        <location filename="../../ui/pages/publicity.py" line="228"/>
         <source>请填写签发人。</source>
         <translation>Enter who signs the letter.</translation>
     </message>
@@ -5867,52 +5867,52 @@ Rooms: %7</translation>
 <context>
     <name>ObjectionDialog</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="112"/>
+        <location filename="../../ui/pages/publicity.py" line="116"/>
         <source>登记异议</source>
         <translation>Record objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="112"/>
+        <location filename="../../ui/pages/publicity.py" line="116"/>
         <source>登记</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="115"/>
+        <location filename="../../ui/pages/publicity.py" line="119"/>
         <source>异议人姓名</source>
         <translation>Name of the objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="118"/>
+        <location filename="../../ui/pages/publicity.py" line="122"/>
         <source>（不针对具体考生）</source>
         <translation>(no particular candidate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="122"/>
+        <location filename="../../ui/pages/publicity.py" line="126"/>
         <source>例如：理论知识考试成绩偏低，申请复核</source>
         <translation>e.g. theory exam score seems too low; requests a re-check</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="124"/>
+        <location filename="../../ui/pages/publicity.py" line="128"/>
         <source>异议人 *</source>
         <translation>Objector *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="125"/>
+        <location filename="../../ui/pages/publicity.py" line="129"/>
         <source>收到日期 *</source>
         <translation>Received on *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="126"/>
+        <location filename="../../ui/pages/publicity.py" line="130"/>
         <source>涉及考生</source>
         <translation>Candidate concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="127"/>
+        <location filename="../../ui/pages/publicity.py" line="131"/>
         <source>异议内容 *</source>
         <translation>Objection *</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="128"/>
+        <location filename="../../ui/pages/publicity.py" line="132"/>
         <source>异议须在公示期内提出，自收到之日起 5 个工作日内答复（002 第二十五条）。</source>
         <translation>Objections must be raised within the publicity period and answered within 5 working days of receipt (002 §25).</translation>
     </message>
@@ -6224,324 +6224,381 @@ Rooms: %7</translation>
 <context>
     <name>PublicityPage</name>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="240"/>
+        <location filename="../../ui/pages/publicity.py" line="244"/>
         <source>生成公示名单…</source>
         <translation>Generate publicity list…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="241"/>
+        <location filename="../../ui/pages/publicity.py" line="245"/>
         <source>公示名单（PDF 和 Excel）：证件号码遮挡，不含电话和照片</source>
         <translation>Publicity list (PDF and Excel): ID numbers masked, no phone numbers or photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="255"/>
+        <location filename="../../ui/pages/publicity.py" line="263"/>
         <source>成绩公示</source>
         <translation>Result publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="266"/>
+        <location filename="../../ui/pages/publicity.py" line="274"/>
         <source>公示开始日期</source>
         <translation>Publicity starts on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="270"/>
-        <location filename="../../ui/pages/publicity.py" line="360"/>
-        <location filename="../../ui/pages/publicity.py" line="485"/>
+        <location filename="../../ui/pages/publicity.py" line="278"/>
+        <location filename="../../ui/pages/publicity.py" line="393"/>
+        <location filename="../../ui/pages/publicity.py" line="519"/>
         <source>发布公示</source>
         <translation>Publish results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="277"/>
+        <location filename="../../ui/pages/publicity.py" line="285"/>
         <source>公示不少于 5 个工作日（发布当日为工作日时计为第 1 日），按节假日安排计算（002 第二十五条）。</source>
         <translation>Publicity lasts at least 5 working days (the day of publication counts as day 1 if it is a working day), by the holiday schedule (002 §25).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="284"/>
+        <location filename="../../ui/pages/publicity.py" line="292"/>
         <source>确定成绩、发证前检查</source>
         <translation>Finalise results; checks before issuing certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="292"/>
-        <location filename="../../ui/pages/publicity.py" line="531"/>
-        <location filename="../../ui/pages/publicity.py" line="537"/>
+        <location filename="../../ui/pages/publicity.py" line="300"/>
+        <location filename="../../ui/pages/publicity.py" line="565"/>
+        <location filename="../../ui/pages/publicity.py" line="571"/>
         <source>确定成绩</source>
         <translation>Finalise results</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="293"/>
-        <location filename="../../ui/pages/publicity.py" line="440"/>
+        <location filename="../../ui/pages/publicity.py" line="301"/>
+        <location filename="../../ui/pages/publicity.py" line="474"/>
         <source>公示期满、异议均已答复后确定成绩，之后可以发证</source>
         <translation>Finalise the results once the publicity period is over and every objection is answered; certificates can then be issued</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="301"/>
+        <location filename="../../ui/pages/publicity.py" line="257"/>
+        <location filename="../../ui/pages/publicity.py" line="309"/>
         <source>异议与复核</source>
         <translation>Objections and re-checks</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="302"/>
+        <location filename="../../ui/pages/publicity.py" line="310"/>
         <source>登记异议…</source>
         <translation>Record objection…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="303"/>
+        <location filename="../../ui/pages/publicity.py" line="311"/>
         <source>答复…</source>
         <translation>Answer…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="304"/>
+        <location filename="../../ui/pages/publicity.py" line="312"/>
         <source>答复书…</source>
         <translation>Reply letter…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="318"/>
+        <location filename="../../ui/pages/publicity.py" line="326"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="319"/>
+        <location filename="../../ui/pages/publicity.py" line="327"/>
         <source>异议人</source>
         <translation>Objector</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="320"/>
+        <location filename="../../ui/pages/publicity.py" line="328"/>
         <source>收到日期</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="321"/>
+        <location filename="../../ui/pages/publicity.py" line="329"/>
         <source>答复期限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="323"/>
+        <location filename="../../ui/pages/publicity.py" line="331"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="325"/>
+        <location filename="../../ui/pages/publicity.py" line="333"/>
         <source>答复日期</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="326"/>
+        <location filename="../../ui/pages/publicity.py" line="334"/>
         <source>异议内容</source>
         <translation>Objection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="327"/>
+        <location filename="../../ui/pages/publicity.py" line="335"/>
         <source>答复结论</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="329"/>
+        <location filename="../../ui/pages/publicity.py" line="337"/>
         <source>没有异议。</source>
         <translation>No objections.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="330"/>
+        <location filename="../../ui/pages/publicity.py" line="338"/>
         <source>按异议人、内容、状态筛选（Ctrl+F）</source>
         <translation>Filter by objector, content, state (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="343"/>
+        <location filename="../../ui/pages/publicity.py" line="258"/>
+        <location filename="../../ui/pages/publicity.py" line="348"/>
+        <source>成绩结果</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="351"/>
+        <source>报名号</source>
+        <translation>Appl.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="352"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="353"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="354"/>
+        <source>职业</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="355"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="360"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="362"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="362"/>
+        <source>成绩已更正（见审计记录）</source>
+        <translation>Score corrected (see the audit log)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="366"/>
+        <source>尚无成绩结果：在“成绩”页面锁定各部分成绩并判定结果后显示。</source>
+        <translation>No results yet: they appear once every part is locked and the results are decided on the Scores page.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="367"/>
+        <source>按姓名、证件号码、职业、结果筛选（Ctrl+F）</source>
+        <translation>Filter by name, ID number, occupation, result (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/publicity.py" line="376"/>
         <source>读取公示</source>
         <translation>Read publicity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="349"/>
-        <location filename="../../ui/pages/publicity.py" line="390"/>
-        <location filename="../../ui/pages/publicity.py" line="450"/>
+        <location filename="../../ui/pages/publicity.py" line="382"/>
+        <location filename="../../ui/pages/publicity.py" line="424"/>
+        <location filename="../../ui/pages/publicity.py" line="484"/>
         <source>尚无认定批次。</source>
         <translation>No sittings yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="351"/>
+        <location filename="../../ui/pages/publicity.py" line="384"/>
         <source>本批次成绩结果尚未判定：请先在“成绩”页面锁定各部分成绩并判定结果，再发布公示。</source>
         <translation>The results of this sitting are not decided yet: lock the scores of every part and decide the results on the &quot;Scores&quot; page, then publish them.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="356"/>
+        <location filename="../../ui/pages/publicity.py" line="389"/>
         <source>尚未发布公示。</source>
         <translation>Results not published yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="360"/>
+        <location filename="../../ui/pages/publicity.py" line="393"/>
         <source>重新发布公示</source>
         <translation>Publish results again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="363"/>
+        <location filename="../../ui/pages/publicity.py" line="396"/>
         <source>按公示开始日期发布（或重新发布）成绩公示，公示期按工作日计算</source>
         <translation>Publish (or republish) the results from the start date; the period counts working days</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="371"/>
+        <location filename="../../ui/pages/publicity.py" line="405"/>
         <source>%1 件异议已超过答复期限仍未答复！</source>
         <translation>%1 objections are past their due date and still unanswered!</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="373"/>
+        <location filename="../../ui/pages/publicity.py" line="407"/>
         <source>%1 件异议待答复，最早须于 %2 前答复。</source>
         <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="378"/>
+        <location filename="../../ui/pages/publicity.py" line="412"/>
         <source>成绩已确定，不能再登记异议：公示期内收到的异议须在确定成绩前登记并答复。</source>
         <translation>Results are final: no more objections. Objections received in the publicity period must be recorded and answered before results are made final.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="380"/>
+        <location filename="../../ui/pages/publicity.py" line="414"/>
         <source>尚未发布公示：异议在公示期内登记。</source>
         <translation>Results not yet published: objections are recorded during the publicity period.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="394"/>
+        <location filename="../../ui/pages/publicity.py" line="428"/>
         <source>成绩已确定（%1），不能再发布公示。</source>
         <translation>Results are final (%1); they can no longer be published.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="395"/>
+        <location filename="../../ui/pages/publicity.py" line="429"/>
         <source>本批次成绩结果尚未判定（%1）：请先在“成绩”页面判定结果。</source>
         <translation>Results not yet decided (%1): decide them on the Scores page first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="398"/>
+        <location filename="../../ui/pages/publicity.py" line="432"/>
         <source>第 %1 次公示：%2 至 %3</source>
         <translation>Publicity #%1: %2 to %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="401"/>
+        <location filename="../../ui/pages/publicity.py" line="435"/>
         <source>（尚未开始）</source>
         <translation> (not started yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="403"/>
+        <location filename="../../ui/pages/publicity.py" line="437"/>
         <source>（公示中）</source>
         <translation> (running)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="405"/>
+        <location filename="../../ui/pages/publicity.py" line="439"/>
         <source>（已期满）</source>
         <translation> (ended)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="407"/>
+        <location filename="../../ui/pages/publicity.py" line="441"/>
         <source>公示期按暂定日历计算：所跨年份的节假日安排尚未录入（设置 → 节假日），录入后请重新确认公示期。</source>
         <translation>The publicity period uses a provisional calendar: the holiday schedule of the years it spans is not entered yet (Settings → Holidays); confirm the period again once it is.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="418"/>
+        <location filename="../../ui/pages/publicity.py" line="452"/>
         <source>成绩已确定，可以发证。</source>
         <translation>Results are final; certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="420"/>
+        <location filename="../../ui/pages/publicity.py" line="454"/>
         <source>成绩已确定，证书已发放（见“证书”页面）。</source>
         <translation>Results are final and certificates have been issued (see the Certificates page).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="422"/>
+        <location filename="../../ui/pages/publicity.py" line="456"/>
         <source>成绩已确定，证书已发放，证书数据已上报。</source>
         <translation>Results are final, certificates issued and their data reported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="424"/>
+        <location filename="../../ui/pages/publicity.py" line="458"/>
         <source>成绩已确定，证书已发放；本批次已归档，公示和异议记录只能查看。</source>
         <translation>Results are final and certificates issued; the sitting is archived, so publicity and objection records are read-only.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="426"/>
+        <location filename="../../ui/pages/publicity.py" line="460"/>
         <source>公示期已满、异议均已答复：可以确定成绩。</source>
         <translation>The publicity period is over and every objection is answered: the results can be finalised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="434"/>
+        <location filename="../../ui/pages/publicity.py" line="468"/>
         <source>成绩已确定（%1）。</source>
         <translation>Results are final (%1).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="436"/>
+        <location filename="../../ui/pages/publicity.py" line="470"/>
         <source>只能在成绩公示阶段确定成绩：请先发布公示。</source>
         <translation>Results can only be made final during publicity: publish the results first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="438"/>
+        <location filename="../../ui/pages/publicity.py" line="472"/>
         <source>还不能确定成绩：见上方所列问题。</source>
         <translation>Results cannot be made final yet: see the problems above.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="452"/>
+        <location filename="../../ui/pages/publicity.py" line="486"/>
         <source>认定批次当前为“%1”：只能在成绩公示阶段答复异议（002 第二十五条）。</source>
         <translation>The sitting is &quot;%1&quot;: objections are answered only while results are publicised (002 §25).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="457"/>
+        <location filename="../../ui/pages/publicity.py" line="491"/>
         <source>请先选择一件尚未答复的异议。</source>
         <translation>Select an unanswered objection first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="459"/>
+        <location filename="../../ui/pages/publicity.py" line="493"/>
         <source>生成所选异议的答复书（PDF）</source>
         <translation>Write the answer letter for the selected objection (PDF)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="459"/>
+        <location filename="../../ui/pages/publicity.py" line="493"/>
         <source>请先选择一件已答复的异议。</source>
         <translation>Select an answered objection first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="479"/>
+        <location filename="../../ui/pages/publicity.py" line="513"/>
         <source>已发布第 %1 次公示：%2 至 %3。</source>
         <translation>Published results (publicity #%1): %2 to %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="482"/>
+        <location filename="../../ui/pages/publicity.py" line="516"/>
         <source>公示期为暂定（日历未覆盖），请录入节假日安排后确认。</source>
         <translation>The publicity period is provisional (calendar not covered); enter the holiday schedule and confirm it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="495"/>
+        <location filename="../../ui/pages/publicity.py" line="529"/>
         <source>生成公示名单</source>
         <translation>Generate publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="496"/>
+        <location filename="../../ui/pages/publicity.py" line="530"/>
         <source>公示名单已生成；Excel 版保存在 %1。</source>
         <translation>Publicity list generated; the Excel version is saved at %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="497"/>
+        <location filename="../../ui/pages/publicity.py" line="531"/>
         <source>成绩公示名单</source>
         <translation>Result publicity list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="504"/>
+        <location filename="../../ui/pages/publicity.py" line="538"/>
         <source>异议已登记；请在答复期限内复核并答复。</source>
         <translation>Objection recorded; re-check and answer it before it is due.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="513"/>
+        <location filename="../../ui/pages/publicity.py" line="547"/>
         <source>异议已答复，成绩已更正并记入审计日志。成绩有变更：须重新发布公示名单（点击“重新发布公示”）。</source>
         <translation>Objection answered; the score was corrected and written to the audit log. Scores changed: the results must be published again (click &quot;Publish results again&quot;).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="516"/>
+        <location filename="../../ui/pages/publicity.py" line="550"/>
         <source>异议已答复，成绩未变更。</source>
         <translation>Objection answered; scores unchanged.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="526"/>
+        <location filename="../../ui/pages/publicity.py" line="560"/>
         <source>异议答复书</source>
         <translation>Objection reply letter</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="531"/>
+        <location filename="../../ui/pages/publicity.py" line="565"/>
         <source>确定后成绩不再公示，可以发放证书。</source>
         <translation>Once finalised, the results are no longer on publicity and certificates can be issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/publicity.py" line="538"/>
+        <location filename="../../ui/pages/publicity.py" line="572"/>
         <source>成绩已确定，可以在“证书”页面发证。</source>
         <translation>Results finalised; issue certificates on the &quot;Certificates&quot; page.</translation>
     </message>

@@ -152,13 +152,13 @@ def test_the_supervisor_is_told_why_on_an_archived_sitting(qtbot, gui_admin, gui
     disabled_saying(page.letter_button, "请先选择")
     answered = publicity.ObjectionView(7, "李栋华", date(2026, 11, 6), date(2026, 11, 13), False, "理论成绩偏低",
                                        date(2026, 11, 7), "维持原成绩")
-    page._loaded(publicity_page.Loaded(CODE, "archived", None, [answered], [], []))
+    page._loaded(publicity_page.Loaded(CODE, "archived", None, [answered], [], [], []))
     page.select_objection(7)
     assert page.letter_button.isEnabled()
     disabled_saying(page.answer_button, "只能在成绩公示阶段")
     texts = {}
     for state in ("final", "certified", "reported", "archived"):
-        page._loaded(publicity_page.Loaded(CODE, state, None, [], [], []))
+        page._loaded(publicity_page.Loaded(CODE, state, None, [], [], [], []))
         texts[state] = page.blocker_texts()
     assert texts["final"] == ["成绩已确定，可以发证。"]
     assert all("可以发证" not in t for state in ("certified", "reported", "archived") for t in texts[state])

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 
 from jlexam.services import publicity, scoring
 from tests.ui.test_scores_page import CODE, decided, open_page, scored, team  # noqa: F401  (fixtures)
@@ -99,3 +100,19 @@ def test_overdue_objection_is_red(qtbot, team, marked, make_window, monkeypatch)
     assert page.objections.model._texts[0][4] == "已逾期未答复"
     assert "超过答复期限" in page.overdue.text()
     assert page.answer_button.isHidden() and page.record_button.isVisible()  # a clerk records, never answers
+
+
+def test_results_are_listed_with_every_part(qtbot, team, marked, make_window):  # noqa: F811
+    """The exam office sees each candidate's locked marks and result before publishing, and a corrected mark
+    is pointed out."""
+    scoring.change_score(team["supervisor"], marked[1], "theory", "61", "复核答卷，漏计一题 2 分")
+    _w, page = open_page(qtbot, make_window, team["supervisor"], "publicity")
+    _loaded(qtbot, page, lambda: page.results.model.rowCount() == 3)
+    model = page.results.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    theory, result, note = headers.index("理论知识考试"), headers.index("结果"), headers.index("说明")
+    rows = {model.index(r, 0).data(): r for r in range(3)}
+    cell = lambda app_id, col: model.index(rows[str(app_id)], col).data()  # noqa: E731
+    assert [cell(a, theory) for a in marked] == ["80", "61", "缺考"]
+    assert [cell(a, result) for a in marked] == ["合格", "合格", "缺考"]
+    assert "已更正" in cell(marked[1], note) and cell(marked[0], note) == ""

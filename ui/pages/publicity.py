@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -76,12 +77,13 @@ class Loaded:
     objections: list[publicity.ObjectionView]
     blockers: list[str]
     candidates: list[Candidate]
+    results: list[publicity.ResultRow]
 
 
 def _load(actor, code: str | None, state: str, today: date) -> Loaded:  # type: ignore[no-untyped-def]
     """Runs on the thread pool."""
     if code is None:
-        return Loaded(None, "", None, [], [], [])
+        return Loaded(None, "", None, [], [], [], [])
     period = current_period(actor, code)
     objections = publicity.list_objections(actor, code)
     blockers = publicity.certification_blockers(actor, code, today)
@@ -89,7 +91,8 @@ def _load(actor, code: str | None, state: str, today: date) -> Loaded:  # type: 
     if actor.can("candidates.view"):
         candidates = [Candidate(r.id, r.name, r.id_number_masked)
                       for r in eligibility.list_applications(actor, code) if r.decision == "approved"]
-    return Loaded(code, state, period, objections, blockers, candidates)
+    results = publicity.result_rows(actor, code)
+    return Loaded(code, state, period, objections, blockers, candidates, results)
 
 
 def objection_state(o: publicity.ObjectionView, today: date) -> str:
@@ -100,6 +103,7 @@ def objection_state(o: publicity.ObjectionView, today: date) -> str:
 
 AFTER_FINAL = ("final", "certified", "reported", "archived")  # the results are final: no publicity, no objection
 STATE_TEXT = {"answered": "已答复", "late": "已答复（逾期）", "open": "待答复", "overdue": "已逾期未答复"}
+RESULT_COLOR = {"合格": "#1f7a4d", "不合格": "#b42318", "缺考": "#5f6b7a"}
 STATE_COLOR = {"answered": "#1f7a4d", "late": "#b45309", "open": "#b45309", "overdue": "#b42318"}
 
 
@@ -248,7 +252,11 @@ class PublicityPage(WorkPage):
         top.addWidget(self._publish_card(), 3)
         top.addWidget(self._final_card(), 2)
         self.content.addLayout(top)
-        self.content.addWidget(self._objections_card(), 1)
+        # objections and the results list share the lower half: both are long lists
+        self.lists = QTabWidget()
+        self.lists.addTab(self._objections_card(), self.tr("异议与复核"))
+        self.lists.addTab(self._results_card(), self.tr("成绩结果"))
+        self.content.addWidget(self.lists, 1)
         ctx.sitting_changed.connect(self.refresh)
 
     def _publish_card(self) -> Card:
@@ -336,6 +344,31 @@ class PublicityPage(WorkPage):
         card.body.addWidget(self.overdue)
         return card
 
+    def _results_card(self) -> Card:
+        card = Card(self.tr("成绩结果"))
+        parts = [(p.value, label(p.label)) for p in ExamPart]
+        columns = [
+            Column(self.tr("报名号"), lambda r: r.application_id, width=70),
+            Column(self.tr("姓名"), lambda r: r.name, width=90),
+            Column(self.tr("证件号码"), lambda r: r.id_number_masked, width=170),
+            Column(self.tr("职业"), lambda r: r.occupation, width=120),
+            Column(self.tr("等级"), lambda r: label(r.level_written), width=120),
+        ]
+        for value, title in parts:
+            columns.append(Column(title, lambda r, v=value: label(r.marks.get(v, "")), width=112))
+        columns += [
+            Column(self.tr("结果"), lambda r: label(r.result), width=80,
+                   color=lambda r: RESULT_COLOR.get(r.result, "#b45309")),
+            Column(self.tr("说明"), lambda r: self.tr("成绩已更正（见审计记录）") if r.changed else r.reason),
+        ]
+        self.results = TableView(
+            columns,
+            empty_text=self.tr("尚无成绩结果：在“成绩”页面锁定各部分成绩并判定结果后显示。"),
+            placeholder=self.tr("按姓名、证件号码、职业、结果筛选（Ctrl+F）"),
+        )
+        card.body.addWidget(self.results, 1)
+        return card
+
     # --- data -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         sitting = self.ctx.sitting
@@ -364,6 +397,7 @@ class PublicityPage(WorkPage):
         self.start_on.setEnabled(not publish_block)
         self.list_button.setEnabled(period is not None)
         self.objections.set_rows(loaded.objections)
+        self.results.set_rows(loaded.results)
         late = [o for o in loaded.objections if objection_state(o, today) == "overdue"]
         waiting = [o for o in loaded.objections if objection_state(o, today) == "open"]
         texts = []
