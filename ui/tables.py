@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jlexam.domain.china_time import china_time
 from ui.widgets import empty_state
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,7 +53,8 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+        # Beijing time everywhere, whatever the PC's own time zone (the records are China's)
+        return china_time(value).strftime("%Y-%m-%d %H:%M:%S") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, bool):

@@ -127,7 +127,7 @@ def issue_certificates(uow: UnitOfWork, sitting_code: str, issue_date: date) -> 
     if state in (SittingState.REPORTED, SittingState.ARCHIVED):
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：证书数据已上报，不能再为本批次发放新证书；"
-            "遗失补发、更正和撤销仍可办理。"
+            "遗失补发、更正和作废仍可办理。"
         )
     if state not in ISSUE_STATES:
         blockers = blockers_to_certify(s, sitting_code, issue_date)

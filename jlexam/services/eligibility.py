@@ -131,7 +131,7 @@ def require_review_open(sitting: Sitting) -> None:
     if state not in REVIEW_STATES:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：资格审核在报名期间和报名截止后、锁定考场编排前进行，"
-            "现在不能再核查或改变审核结论。已发证书确属不符合条件的，请在“证书”页撤销（001 第十二条）。",
+            "现在不能再核查或改变审核结论。已发证书确属不符合条件的，请在“证书”页作废该证书（001 第十二条）。",
             rule="002 §17",
         )
 

@@ -13,7 +13,7 @@ from jlexam.domain.idcard import normalize_id_number
 from jlexam.domain.locked_records import PRINTED_STATES, sitting_list
 from jlexam.domain.sitting_state import SittingState
 from jlexam.domain.tickets import check_ticket_number, normalize_ticket_number
-from jlexam.errors import NotFound, ValidationError
+from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.exchange.photos import iter_photo_files, normalise_photo
 from jlexam.services.base import Actor, UnitOfWork, query, use_case
 from jlexam.services.candidates import ID_CONTEXT
@@ -78,6 +78,11 @@ def _import(uow: UnitOfWork, sitting_code: str, source: Path, reason: str | None
     s = uow.session
     supervised = reason is not None
     sitting = _sitting(s, sitting_code)
+    if sitting.state == SittingState.ARCHIVED.value:  # 002 §36: the archive is closed, photos included
+        raise StateError(
+            f"认定批次 {sitting.code} 已归档：照片是档案记录的一部分，不能再导入或更换（002 第三十六条）。",
+            rule="002 §36",
+        )
     by_index = {
         c.id_number_index: c
         for c in s.scalars(

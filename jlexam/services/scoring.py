@@ -432,7 +432,7 @@ def change_score(uow: UnitOfWork, application_id: int, part: str, mark: ScoreMar
     if state not in CHANGEABLE_STATES:
         raise StateError(
             f"认定批次 {sitting.code} 当前为“{state.label}”：成绩已确定，不能再更正。"
-            "已发证书有误的，请在“证书”页办理证书更正或撤销（002 第三十条）。",
+            "已发证书有误的，请在“证书”页办理证书更正或作废（002 第三十条）。",
             rule="002 §25",
         )
     apply_score_change(uow, application_id, _part(part), mark, reason)

@@ -121,14 +121,14 @@ def test_no_photo_is_replaced_once_the_sitting_is_archived(db, archived, tmp_pat
         jpeg = make_photo(1, Sex.MALE)
         s.add(CandidatePhoto(candidate_id=candidate_id, jpeg=jpeg, sha256=hashlib.sha256(jpeg).hexdigest()))
     before = _photo_hashes(db)
-    folder = _photo_folder(tmp_path / "late", {1: 21})
-    for report in (
-        photos.import_photos(crew["clerk1"], CODE, folder),
-        photos.replace_printed_photos(crew["supervisor"], CODE, folder, REASON),
+    folder = _photo_folder(tmp_path / "late", {1: 21, 3: 3})  # 考生3 had none: not added either
+    for attempt in (
+        lambda: photos.import_photos(crew["clerk1"], CODE, folder),
+        lambda: photos.replace_printed_photos(crew["supervisor"], CODE, folder, REASON),
     ):
-        assert report.replaced == 0
-        reason = dict(report.problems)[_file_of(1)]
-        assert "已归档" in reason and CODE in reason and "002 第三十六条" in reason
+        with pytest.raises(StateError) as info:
+            attempt()
+        assert info.value.rule == "002 §36" and "已归档" in info.value.message and CODE in info.value.message
     assert _photo_hashes(db) == before
 
 

@@ -114,3 +114,23 @@ def test_save_and_delete_act_only_when_they_can(qtbot, gui_admin, make_window):
     page.save_button.click()
     qtbot.waitUntil(lambda: get_institution(gui_admin).form.contact_person == "于晓楠", timeout=5_000)
     qtbot.waitUntil(lambda: not page.save_button.isEnabled(), timeout=5_000)
+
+
+def test_tables_show_beijing_time_whatever_the_pc_zone(monkeypatch):
+    """A timestamp reads the same on a PC set to another zone: lists show Beijing time (UTC+8)."""
+    import os
+    import time
+    from datetime import UTC, datetime
+
+    from ui.tables import _text
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    if hasattr(time, "tzset"):
+        time.tzset()
+    try:
+        assert _text(datetime(2026, 12, 4, 17, 15, tzinfo=UTC)) == "2026-12-05 01:15:00"
+    finally:
+        monkeypatch.setenv("TZ", os.environ.get("TZ", "UTC"))
+        monkeypatch.undo()
+        if hasattr(time, "tzset"):
+            time.tzset()
