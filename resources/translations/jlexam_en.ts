@@ -7539,9 +7539,9 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="338"/>
-        <location filename="../../ui/pages/scores.py" line="870"/>
-        <location filename="../../ui/pages/scores.py" line="875"/>
-        <location filename="../../ui/pages/scores.py" line="886"/>
+        <location filename="../../ui/pages/scores.py" line="879"/>
+        <location filename="../../ui/pages/scores.py" line="884"/>
+        <location filename="../../ui/pages/scores.py" line="895"/>
         <source>取消选配</source>
         <translation>Unassign</translation>
     </message>
@@ -7709,8 +7709,8 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/scores.py" line="447"/>
-        <location filename="../../ui/pages/scores.py" line="806"/>
-        <location filename="../../ui/pages/scores.py" line="829"/>
+        <location filename="../../ui/pages/scores.py" line="815"/>
+        <location filename="../../ui/pages/scores.py" line="838"/>
         <source>判定成绩结果</source>
         <translation>Decide results</translation>
     </message>
@@ -7740,172 +7740,177 @@ Rooms: %7</translation>
         <translation>%1, round %2. Only the scores you entered in this round are shown; another clerk enters the other round independently, and neither sees the other&apos;s (002 §25). %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="532"/>
+        <location filename="../../ui/pages/scores.py" line="533"/>
+        <source>%1：%2 条成绩已经两轮核对并锁定；如需修改，请由主考使用“更正成绩”并写明理由。</source>
+        <translation>%1: %2 scores were checked in both rounds and locked; to change one, the chief examiner uses &quot;Correct score&quot; with a reason.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scores.py" line="541"/>
         <source>%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。</source>
         <translation>%1: %2 agree, %3 differ, %4 missing in round 1, %5 missing in round 2; %6 locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="542"/>
+        <location filename="../../ui/pages/scores.py" line="551"/>
         <source>
 不一致的须复核原始答卷后核定，未录完的须补录，之后才能锁定。</source>
         <translation>
 Settle the differences after checking the original papers and enter the missing scores; then the part can be locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="549"/>
+        <location filename="../../ui/pages/scores.py" line="558"/>
         <source>名单（%1）</source>
         <translation>List (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="553"/>
+        <location filename="../../ui/pages/scores.py" line="562"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="563"/>
+        <location filename="../../ui/pages/scores.py" line="572"/>
         <source>锁定本部分成绩前，须从合格的考评员中选配阅卷人（002 第二十五条）。尚无阅卷人：%1</source>
         <translation>Before this part is locked, markers must be assigned from qualified assessors (002 §25). No marker yet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="568"/>
+        <location filename="../../ui/pages/scores.py" line="577"/>
         <source>未另选阅卷人的考场由考场考评员现场评分：</source>
         <translation>Rooms without an assigned marker are marked on the spot by their assessors: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="576"/>
+        <location filename="../../ui/pages/scores.py" line="585"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="580"/>
+        <location filename="../../ui/pages/scores.py" line="589"/>
         <source>各考场均已选配阅卷人：%1</source>
         <translation>Every room has a marker: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="612"/>
+        <location filename="../../ui/pages/scores.py" line="621"/>
         <source>已填 %1 / 共 %2 人</source>
         <translation>%1 of %2 filled in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="638"/>
+        <location filename="../../ui/pages/scores.py" line="647"/>
         <source>考试尚未结束：在“准考证与签到”页标记为已考试后，才能录入、核定和锁定成绩。</source>
         <translation>The exam is not over yet: scores can be entered, settled and locked once the sitting is marked held on the &quot;Tickets &amp; check-in&quot; page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="639"/>
+        <location filename="../../ui/pages/scores.py" line="648"/>
         <source>认定批次当前为“%1”：成绩已判定或已确定，不能再做此操作。</source>
         <translation>The sitting is “%1”: results are judged or final, so this can no longer be done.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="663"/>
+        <location filename="../../ui/pages/scores.py" line="672"/>
         <source>还没有填写任何成绩。</source>
         <translation>No scores filled in yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="670"/>
+        <location filename="../../ui/pages/scores.py" line="679"/>
         <source>保存成绩</source>
         <translation>Save scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="672"/>
+        <location filename="../../ui/pages/scores.py" line="681"/>
         <source>已保存第 %1 轮%2成绩 %3 条。</source>
         <translation>Saved %3 scores (%2, round %1).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="687"/>
+        <location filename="../../ui/pages/scores.py" line="696"/>
         <source>%1-%2-第%3轮录入表.xlsx</source>
         <translation>%1-%2-round-%3-entry-sheet.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="694"/>
-        <location filename="../../ui/pages/scores.py" line="716"/>
+        <location filename="../../ui/pages/scores.py" line="703"/>
+        <location filename="../../ui/pages/scores.py" line="725"/>
         <source>导出成绩录入表</source>
         <translation>Export entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="696"/>
-        <location filename="../../ui/pages/scores.py" line="726"/>
+        <location filename="../../ui/pages/scores.py" line="705"/>
+        <location filename="../../ui/pages/scores.py" line="735"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="717"/>
+        <location filename="../../ui/pages/scores.py" line="726"/>
         <source>录入表已保存到 %1。</source>
         <translation>Entry sheet saved to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="726"/>
-        <location filename="../../ui/pages/scores.py" line="741"/>
+        <location filename="../../ui/pages/scores.py" line="735"/>
+        <location filename="../../ui/pages/scores.py" line="750"/>
         <source>导入成绩录入表</source>
         <translation>Import entry sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="743"/>
+        <location filename="../../ui/pages/scores.py" line="752"/>
         <source>已从 %1 录入第 %2 轮成绩 %3 条。</source>
         <translation>Entered %3 round %2 scores from %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="773"/>
+        <location filename="../../ui/pages/scores.py" line="782"/>
         <source>已核定 %1 的成绩并锁定，依据已记入审计日志。</source>
         <translation>Settled and locked the score of %1; the basis is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="784"/>
+        <location filename="../../ui/pages/scores.py" line="793"/>
         <source>锁定成绩</source>
         <translation>Lock scores</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="786"/>
+        <location filename="../../ui/pages/scores.py" line="795"/>
         <source>已锁定%1成绩 %2 条。锁定后只能由主考写明理由更正。</source>
         <translation>Locked %2 scores (%1). Once locked, only the chief examiner can correct them, with a reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="798"/>
+        <location filename="../../ui/pages/scores.py" line="807"/>
         <source>成绩已更正，更正记录已记入审计日志。</source>
         <translation>Score corrected; the correction is in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="807"/>
+        <location filename="../../ui/pages/scores.py" line="816"/>
         <source>按已锁定的成绩判定全部考生是否合格，批次将变为“已评分”。</source>
         <translation>Decide pass or fail for every candidate from the locked scores; the sitting becomes &quot;Marked&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="808"/>
+        <location filename="../../ui/pages/scores.py" line="817"/>
         <source>判定</source>
         <translation>Decide</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="819"/>
+        <location filename="../../ui/pages/scores.py" line="828"/>
         <source>成绩结果已判定：合格 %1 人，不合格 %2 人，缺考 %3 人。可以发布公示。</source>
         <translation>Results decided: %1 passed, %2 failed, %3 absent. The results can now be publicised.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="842"/>
+        <location filename="../../ui/pages/scores.py" line="851"/>
         <source>已选配 %1 为%2%3的阅卷人。</source>
         <translation>Assigned %1 as marker for %2 %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="871"/>
+        <location filename="../../ui/pages/scores.py" line="880"/>
         <source>取消 %1 在%2%3的阅卷安排？</source>
         <translation>Unassign %1 as marker for %2 %3?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="887"/>
+        <location filename="../../ui/pages/scores.py" line="896"/>
         <source>已取消 %1 的阅卷安排。</source>
         <translation>%1 is no longer a marker.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="897"/>
+        <location filename="../../ui/pages/scores.py" line="906"/>
         <source>选择保存评分记录表的文件夹</source>
         <translation>Choose a folder for the score sheets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="912"/>
+        <location filename="../../ui/pages/scores.py" line="921"/>
         <source>已写出%1的录入表和评分记录表 %2 份（第 %3 轮，共 %4 人）到 %5。</source>
         <translation>Wrote %2 entry and score sheets (%1, round %3, %4 candidates) to %5.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scores.py" line="923"/>
+        <location filename="../../ui/pages/scores.py" line="932"/>
         <source>写出评分记录表</source>
         <translation>Write score sheets</translation>
     </message>
@@ -9595,27 +9600,27 @@ The %1 schedule is not entered yet: once the State Council publishes it, click &
 <context>
     <name>Tables</name>
     <message>
-        <location filename="../../ui/tables.py" line="250"/>
+        <location filename="../../ui/tables.py" line="252"/>
         <source>输入关键字筛选（Ctrl+F）</source>
         <translation>Type to filter (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/tables.py" line="262"/>
+        <location filename="../../ui/tables.py" line="264"/>
         <source>暂无数据</source>
         <translation>No data</translation>
     </message>
     <message>
-        <location filename="../../ui/tables.py" line="297"/>
+        <location filename="../../ui/tables.py" line="299"/>
         <source>显示 %1 / 共 %2 条</source>
         <translation>Showing %1 of %2 rows</translation>
     </message>
     <message>
-        <location filename="../../ui/tables.py" line="300"/>
+        <location filename="../../ui/tables.py" line="302"/>
         <source>共 1 条</source>
         <translation>1 row</translation>
     </message>
     <message>
-        <location filename="../../ui/tables.py" line="302"/>
+        <location filename="../../ui/tables.py" line="304"/>
         <source>共 %1 条</source>
         <translation>%1 rows</translation>
     </message>

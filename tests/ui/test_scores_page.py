@@ -120,6 +120,8 @@ def test_double_blind_entry_mismatch_settle_and_lock(qtbot, team, scored, make_w
     sup.lock_button.click()
     qtbot.waitUntil(lambda: "已锁定理论知识考试成绩 2 条" in sup.notice.label.text(), timeout=5_000)
     assert scoring.reconciliation(team["supervisor"], CODE, "theory").locked == 3
+    _wait_loaded(qtbot, sup, lambda: "3 条成绩已经两轮核对并锁定" in sup.summary.text())
+    assert "两轮一致 0 条" not in sup.summary.text()
     assert shown_errors == []
 
 

@@ -527,6 +527,15 @@ class ScoresPage(WorkPage):
             self.summary.setText(loaded.sheet_error or "")
         else:
             missing = len(rec.missing_first) + len(rec.missing_second)
+            if rec.locked and not (rec.agreed or rec.mismatches or missing):
+                # everything was reconciled and locked: say so rather than "0 agree, 0 differ"
+                self.summary.setText(
+                    self.tr("%1：%2 条成绩已经两轮核对并锁定；如需修改，请由主考使用“更正成绩”并写明理由。")
+                    .replace("%1", part_label)
+                    .replace("%2", str(rec.locked))
+                )
+                self._update_buttons()
+                return
             text = (
                 self.tr(
                     "%1：两轮一致 %2 条，不一致 %3 条，第 1 轮未录 %4 条，第 2 轮未录 %5 条；已锁定 %6 条。"
