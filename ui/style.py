@@ -95,6 +95,10 @@ QComboBox QAbstractItemView { border: 1px solid %(BORDER)s; selection-background
     selection-color: %(TEXT)s; background: #ffffff; }
 QLineEdit[invalid="true"] { border-color: %(ERROR)s; background: #fff6f5; }
 QLineEdit:read-only { background: #f5f7fa; }
+QLineEdit:disabled, QComboBox:disabled, QDateEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled,
+QPlainTextEdit:disabled, QTextEdit:disabled, QPlainTextEdit:read-only, QTextEdit:read-only {
+    color: #8a939e; background: #f2f4f7; border-color: #d9dee5;
+}
 
 QTableView, QTreeView, QListView#PlainList {
     background: #ffffff; border: 1px solid %(BORDER)s; gridline-color: #edf0f4;
