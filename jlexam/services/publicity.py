@@ -114,14 +114,19 @@ def publish_results(
     return PublicityView(row.version, start_on, period.end, period.provisional)
 
 
-def _rows(s: Session, sitting: Sitting) -> list[PublicityRow]:
-    names = {o.code: o.name for o in s.scalars(select(Occupation))}
+def _approved(s: Session, sitting: Sitting) -> list[tuple[Application, Candidate]]:
+    """The approved applications with their candidates, in the public list's order (occupation, level)."""
     stmt = (
         select(Application, Candidate)
         .join(Candidate, Application.candidate_id == Candidate.id)
         .where(Application.sitting_id == sitting.id, Application.decision == "approved")
         .order_by(Application.occupation_code, Application.level.desc(), Application.id)
     )
+    return [(a, c) for a, c in s.execute(stmt)]
+
+
+def _rows(s: Session, sitting: Sitting) -> list[PublicityRow]:
+    names = {o.code: o.name for o in s.scalars(select(Occupation))}
     return [
         PublicityRow(
             c.name,
@@ -131,7 +136,7 @@ def _rows(s: Session, sitting: Sitting) -> list[PublicityRow]:
             SkillLevel(a.level).written,
             RESULT_LABELS.get(a.result or "", "待定"),
         )
-        for a, c in s.execute(stmt)
+        for a, c in _approved(s, sitting)
     ]
 
 
@@ -155,13 +160,7 @@ def result_rows(s: Session, actor: Actor, sitting_code: str) -> list[ResultRow]:
     """Every approved application's locked marks and result, in the public list's order."""
     sitting = get_sitting(s, sitting_code)
     names = {o.code: o.name for o in s.scalars(select(Occupation))}
-    stmt = (
-        select(Application, Candidate)
-        .join(Candidate, Application.candidate_id == Candidate.id)
-        .where(Application.sitting_id == sitting.id, Application.decision == "approved")
-        .order_by(Application.occupation_code, Application.level.desc(), Application.id)
-    )
-    pairs = s.execute(stmt).all()
+    pairs = _approved(s, sitting)
     ids = [a.id for a, _c in pairs]
     marks: dict[int, dict[str, str]] = {}
     changed: set[int] = set()
