@@ -114,7 +114,7 @@ class Field:
     width: float  # the value's room, mm
 
 
-_LABEL_X = 30.0
+_LABEL_X = 26.0  # the left end of the label column, mm
 _VALUE_X = 64.0
 _NARROW = 143.0 - _VALUE_X  # beside the photo
 _WIDE = 182.0 - _VALUE_X
@@ -134,8 +134,22 @@ INSTITUTION = Field("institution", "评价机构（盖章）", 96.0, 231.0, 86.0
 PHOTO = (152.0, 72.0, 26.0, 36.0)  # x, top, width, height in mm: a 1-inch photo with a 0.5 mm margin
 QR = (30.0, 205.0, 34.0)  # x, top, size in mm
 _VALUE_SIZE = 14.0
-_LABEL_SIZE = 13.0
+# Every label in one size, its characters spread over the whole label column (两端对齐, as forms print
+# them): the column is wide enough that the longest label, 职业技能等级, keeps a clear gap between characters.
+_LABEL_SIZE = 12.0
+_LABEL_END = _VALUE_X - 4.0  # the right end of the label column, mm
 _MIN_SIZE = 8.0
+
+
+def label_glyphs(label: str) -> list[tuple[float, str]]:
+    """Where each character of a field's label goes: (x in mm from the page's left edge, character), spread
+    from ``_LABEL_X`` to ``_LABEL_END`` at ``_LABEL_SIZE``, the same for every label."""
+    register_pdf_fonts()
+    chars = label.replace("　", "").strip()
+    if len(chars) < 2:
+        return [(_LABEL_X, chars)] if chars else []
+    pitch = (_LABEL_END - _LABEL_X - text_width(chars[-1], HEADING, _LABEL_SIZE) / mm) / (len(chars) - 1)
+    return [(_LABEL_X + pitch * i, ch) for i, ch in enumerate(chars)]
 
 
 def _pt(x_mm: float, y_top_mm: float) -> tuple[float, float]:
@@ -304,15 +318,9 @@ def _labels(c: Canvas) -> None:
     c.setStrokeColor(Color(0.45, 0.45, 0.45))
     c.setLineWidth(0.5)
     for f in FIELDS:
-        x, y = _pt(_LABEL_X, f.baseline)
-        label_width = _VALUE_X - _LABEL_X - 4
-        # distribute a label's characters over the label column (两端对齐), as forms print them
-        chars = f.label.replace("　", "")
-        size = _LABEL_SIZE if len(chars) <= 4 else _LABEL_SIZE * 0.85
-        if len(chars) > 1:
-            pitch = (label_width - text_width(chars[-1], HEADING, size) / mm) / (len(chars) - 1)
-            for i, ch in enumerate(chars):
-                draw_text(c, x + pitch * i * mm, y, ch, HEADING, size)
+        y = _pt(0, f.baseline)[1]
+        for x_mm, ch in label_glyphs(f.label):
+            draw_text(c, x_mm * mm, y, ch, HEADING, _LABEL_SIZE)
         a, b = _pt(f.x - 1, f.baseline + 2.2), _pt(f.x + f.width, f.baseline + 2.2)
         c.line(a[0], a[1], b[0], b[1])
     # the institution's signature block and the seal's place

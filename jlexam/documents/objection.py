@@ -53,6 +53,24 @@ def _d(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+_SENTENCE_END = "。！？!?…"
+_DANGLING = "，,；;、：:.．"
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence of the letter: closed with “。” when the user did not end it (a trailing comma
+    or full stop typed as "." becomes “。”); a closing quote or bracket after the end stays as typed."""
+    text = text.strip()
+    if not text:
+        return text
+    body = text.rstrip("”’」』）)")
+    if body and body[-1] in _SENTENCE_END:
+        return text
+    if text == body:
+        return text.rstrip(_DANGLING) + "。"
+    return text + "。"
+
+
 def _mark(value: object) -> str:
     if value is None:
         return "—"
@@ -99,7 +117,7 @@ def render_answer_letter(letter: ObjectionLetter, path: Path) -> None:
             f"你于{_d(letter.received_on)}对"
             + (f"{letter.sitting_name}" if letter.sitting_name else "本机构公示的")
             + (f"（{letter.occupation}）" if letter.occupation else "")
-            + f"成绩提出的异议收悉。异议事项：{letter.subject.strip()}",
+            + f"成绩提出的异议收悉。异议事项：{_sentence(letter.subject)}",
             st["body"],
         ),
         para(
@@ -107,7 +125,7 @@ def render_answer_letter(letter: ObjectionLetter, path: Path) -> None:
             st["body"],
         ),
         para("一、复核情况", st["heading"]),
-        para(letter.recheck_summary.strip(), st["body"]),
+        para(_sentence(letter.recheck_summary), st["body"]),
         para("二、复核结果", st["heading"]),
     ]
     parts = list(dict.fromkeys([*letter.old_scores, *letter.new_scores]))
@@ -117,15 +135,15 @@ def render_answer_letter(letter: ObjectionLetter, path: Path) -> None:
             old, new = _mark(letter.old_scores.get(part)), _mark(letter.new_scores.get(part))
             rows.append([part, old, new, "未变更" if old == new else "已更正"])
         story += [grid(rows, [50 * mm, 36 * mm, 36 * mm, 38 * mm], styles()), Spacer(1, 2 * mm)]
-    story.append(para(letter.outcome.strip(), st["body"]))
-    story += [para(text, st["body"]) for text in letter.extra if text.strip()]
+    story.append(para(_sentence(letter.outcome), st["body"]))
+    story += [para(_sentence(text), st["body"]) for text in letter.extra if text.strip()]
 
     story.append(para("三、答复期限", st["heading"]))
     timely = letter.answered_on <= letter.due_on
     story.append(
         para(
             f"本机构于{_d(letter.received_on)}收到你的异议，按规定应在收到之日起5个工作日内"
-            f"（即{_d(letter.due_on)}前）予以答复，"
+            f"（收到当日不计）予以答复，答复期限至{_d(letter.due_on)}（含当日）；"
             + (
                 f"本答复于{_d(letter.answered_on)}作出。"
                 if timely

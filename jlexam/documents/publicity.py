@@ -103,8 +103,41 @@ def _work_type(text: str) -> str:
     return text.strip() or "--"
 
 
-def _counts(rows: Sequence[PublicityRow]) -> tuple[int, int]:
-    return len(rows), sum(1 for r in rows if r.result_label.strip() == PASSED_LABEL)
+ABSENT_LABEL = "缺考"
+SAT_LABELS = frozenset({PASSED_LABEL, "不合格", "违纪"})  # took part: 实考 = 合格 + 不合格 (违纪 is 不合格)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The heading's numbers, as the oversight report counts them (jlexam.services.reports): everyone on the
+    list (资格审核通过的参评人员) = 实考 (合格 + 不合格, absentees not included) + 缺考 (+ 待定 while a result
+    is missing)."""
+
+    total: int
+    sat: int
+    absent: int
+    passed: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.sat - self.absent
+
+
+def counts(rows: Sequence[PublicityRow]) -> Counts:
+    labels = [r.result_label.strip() for r in rows]
+    return Counts(
+        len(labels),
+        sum(1 for x in labels if x in SAT_LABELS),
+        sum(1 for x in labels if x == ABSENT_LABEL),
+        sum(1 for x in labels if x == PASSED_LABEL),
+    )
+
+
+def count_sentence(rows: Sequence[PublicityRow]) -> str:
+    """“本批次参评人员共286人，实际参加考核281人，缺考5人；认定合格232人。”"""
+    n = counts(rows)
+    pending = f"，结果待定{n.pending}人" if n.pending else ""
+    return f"本批次参评人员共{n.total}人，实际参加考核{n.sat}人，缺考{n.absent}人{pending}；认定合格{n.passed}人。"
 
 
 def _period_sentences(period_start: date, period_end: date, provisional: bool) -> list[str]:
@@ -122,7 +155,7 @@ def _period_sentences(period_start: date, period_end: date, provisional: bool) -
 
 def _objection_sentences(period_end: date, contact: str, objection_note: str) -> list[str]:
     lines = [
-        f"参评人员对公示的成绩有异议的，请于{_d(period_end)}（公示期最后一日）前，以书面形式向本机构提出，"
+        f"参评人员对公示的成绩有异议的，请于{_d(period_end)}（公示期最后一日，含当日）前，以书面形式向本机构提出，"
         "写明姓名、证件号码、报考职业（工种）及等级、异议事项和理由，并留下联系方式。"
         "本机构自收到异议之日起5个工作日内（收到当日不计）予以复核并书面答复。逾期提出的异议不予受理。",
     ]
@@ -186,13 +219,12 @@ def render_publicity_list(
     _check_period(period_start, period_end)
     published_on = published_on or period_start
     st = styles()
-    total, passed = _counts(rows)
     story = [
         para(institution, st["subtitle"]),
         para(f"{sitting_name}成绩公示", st["title"]),
         para(
             f"根据《职业技能等级认定工作规程》第二十五条的规定，现将{sitting_name}的认定结果予以公示。"
-            f"本批次参评人员共{total}人，其中认定合格{passed}人，名单如下。",
+            f"{count_sentence(rows)}名单如下。",
             st["body"],
         ),
         *(para(text, st["body"]) for text in _period_sentences(period_start, period_end, provisional)),
@@ -285,7 +317,6 @@ def write_publicity_xlsx(
     check_public(rows)
     _check_period(period_start, period_end)
     published_on = published_on or period_start
-    total, passed = _counts(rows)
     book = Workbook()
     sheet = book.active
     sheet.title = XLSX_SHEET
@@ -303,8 +334,7 @@ def write_publicity_xlsx(
     banner(1, f"{institution}\n{sitting_name}成绩公示", size=16, bold=True, height=48)
     banner(
         2,
-        f"本批次共有参评人员{total}人，认定合格{passed}人。"
-        + "".join(_period_sentences(period_start, period_end, provisional)),
+        count_sentence(rows) + "".join(_period_sentences(period_start, period_end, provisional)),
         height=48 if provisional else 32,
     )
     header_row = 3

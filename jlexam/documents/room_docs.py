@@ -11,6 +11,7 @@ section per room, each starting on a new page) and writes one PDF atomically.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,34 +108,89 @@ _SIGN_IN_TAIL = 2  # candidates kept on the page of the sign-in sheet's signatur
 
 
 class _RoomLabel(Flowable):
-    """Invisible: names the room whose rows follow, for the footer of every page they fill."""
+    """Invisible: names the room whose rows follow, for the footer of every page they fill; ``section`` tells
+    one room's pages from the next room's for the per-room page numbers (:class:`_RoomPagesCanvas`)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, section: int | None = None) -> None:
         super().__init__()
         self.text = text
+        self.section = section
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
         self.canv._jlexam_room = self.text  # read by _Doc.afterPage when the page is finished
+        self.canv._jlexam_section = self.section
+
+
+def _footer_text(footer: str, room: str, page: str) -> str:
+    return f"{footer}　{room}　{page}" if room else f"{footer}　{page}"
+
+
+def _draw_footer(canvas: Canvas, page_width: float, text: str) -> None:
+    canvas.saveState()
+    draw_text(canvas, page_width / 2, 9 * mm, text, BODY, 8, align="center")
+    canvas.restoreState()
 
 
 class _Doc(SimpleDocTemplate):
     """Draws the footer when a page is finished, so a page that continues a room's list names that room."""
 
     footer = ""
+    per_room = False  # pages numbered within each room by _RoomPagesCanvas instead
 
     def afterPage(self) -> None:
         canvas = self.canv
+        if self.per_room:
+            canvas._jlexam_footer = self.footer
+            return
         room = getattr(canvas, "_jlexam_room", "")
-        text = f"{self.footer}　{room}　第 {self.page} 页" if room else f"{self.footer}　第 {self.page} 页"
-        canvas.saveState()
-        draw_text(canvas, self.pagesize[0] / 2, 9 * mm, text, BODY, 8, align="center")
-        canvas.restoreState()
+        _draw_footer(canvas, self.pagesize[0], _footer_text(self.footer, room, f"第 {self.page} 页"))
 
 
-def _build(path: Path, story: list[Flowable], *, title: str, author: str, footer: str, pagesize=A4) -> None:
+class _RoomPagesCanvas(Canvas):
+    """Holds every page back until the document is saved, then numbers the pages within each room: the sheets
+    are posted and signed room by room, so page 2 of 第02考场 says “第 2 页 / 共 3 页”, never page 5 of the file.
+    (reportlab keeps a document's pages until it saves it anyway; this keeps their states a little longer.)"""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._jlexam_pages: list[dict] = []
+
+    def showPage(self) -> None:
+        self._jlexam_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        pages = self._jlexam_pages
+        sections = [state.get("_jlexam_section") for state in pages]
+        totals = Counter(sections)
+        seen: Counter = Counter()
+        for state, section in zip(pages, sections, strict=True):
+            self.__dict__.update(state)
+            seen[section] += 1
+            text = _footer_text(
+                state.get("_jlexam_footer", ""),
+                state.get("_jlexam_room", ""),
+                f"第 {seen[section]} 页 / 共 {totals[section]} 页",
+            )
+            _draw_footer(self, self._pagesize[0], text)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def _build(
+    path: Path,
+    story: list[Flowable],
+    *,
+    title: str,
+    author: str,
+    footer: str,
+    pagesize=A4,
+    per_room: bool = False,
+) -> None:
+    """Write the story; ``per_room``: number the pages within each room (the story's _RoomLabel sections)."""
     register_pdf_fonts()
     with atomic_path(Path(path)) as partial:
         doc = _Doc(
@@ -149,7 +205,8 @@ def _build(path: Path, story: list[Flowable], *, title: str, author: str, footer
             creator="jlexam",
         )
         doc.footer = footer
-        doc.build(story)
+        doc.per_room = per_room
+        doc.build(story, canvasmaker=_RoomPagesCanvas if per_room else Canvas)
 
 
 def _table(
@@ -424,7 +481,7 @@ def render_sign_in_sheet(rooms: RoomSheet | Sequence[RoomSheet], path: Path | st
             table.setStyle(TableStyle([("TOPPADDING", (0, first), (-1, -1), 1.5),
                                        ("BOTTOMPADDING", (0, first), (-1, -1), 1.5),
                                        ("ALIGN", (4, first), (4, -1), "CENTER")]))  # fmt: skip
-        story.append(_RoomLabel(f"{sheet.room_name}（{sheet.part}）"))
+        story.append(_RoomLabel(f"{sheet.room_name}（{sheet.part}）", index))
         story.append(tables[0])
         story.append(
             KeepTogether(
@@ -446,6 +503,7 @@ def render_sign_in_sheet(rooms: RoomSheet | Sequence[RoomSheet], path: Path | st
         title="考生签到表",
         author=sheets[0].institution if sheets else "",
         footer="考生签到表",
+        per_room=True,
     )
 
 

@@ -1,8 +1,10 @@
 """Admission tickets (准考证, 002 §20): one or two per A4 page, with photo, sessions, rules and a signed QR code.
 
 Each ticket shows the institution, the sitting, the candidate (name, sex, masked ID number, photo), the
-occupation, work type and level, every session's date, time, room and seat, the rules for candidates, and the
-QR token of DESIGN.md with the ticket number under it. The bundled TrueType fonts are embedded as subsets, so
+occupation, work type and level, every session's date, time, exam site (考点), room and seat, the site's address,
+the rules for candidates, and the QR token of DESIGN.md with the ticket number under it. Every session line is
+set at 8 pt or more: a room that does not fit its column on one line wraps to a second (see
+:func:`session_layout`). The bundled TrueType fonts are embedded as subsets, so
 a ticket prints the same on any PC, rare name characters (𠇔) included.
 
 Speed (DESIGN.md "Budgets": 10,000 tickets with photos and QR codes in <= 15 s on 2 cores; measured by
@@ -69,6 +71,8 @@ class TicketSession(NamedTuple):
     time: str  # "09:00-10:30"
     room: str  # "第07考场（教学楼301）"
     seat: int | str
+    site: str = ""  # the exam site (考点) the room is in, "主校区考点"; "" when unknown
+    address: str = ""  # the site's address, "" when the site has none
 
 
 @dataclass(frozen=True)
@@ -96,14 +100,28 @@ _TOP_SLOTS = {1: (287.0,), 2: (287.0, 138.5)}  # top edge of each ticket on the 
 _LEFT = (210.0 - W) / 2
 _CUT_Y = 148.5
 _TABLE_X, _TABLE_W = 6.0, 130.0
-_FIELDS_Y, _FIELD_H = 33.0, 7.6
+_HEAD_LINES = (8.6, 17.7, 24.2, 26.9)  # baselines of institution, title, sitting; the rule under them
+_FIELDS_Y, _FIELD_H = 29.8, 7.0
 _COL = (22.0, 43.0, 22.0, 43.0)
-_PHOTO = (145.5, 33.5, 25.0, 35.0)  # x, y (top), w, h of the photo; its box is 0.6 mm wider
-_SESSIONS_Y = 74.0
-_SESSION_COLS = (("科　目", 30.0), ("日　期", 24.0), ("时　间", 24.0), ("考　场", 38.0), ("座位号", 14.0))
-_SESSIONS_MAX_H = 22.0
-_QR = (142.0, 71.0, 32.0)  # x, y (top), size incl. quiet zone
-_RULES_Y = 100.0
+_PHOTO = (145.5, 29.8, 25.0, 35.0)  # x, y (top), w, h of the photo; its box is 0.6 mm wider
+_SESSIONS_Y = 67.8
+_SESSION_COLS = (("科　目", 23.0), ("日　期", 19.0), ("时　间", 20.0), ("考点、考场", 56.0), ("座位号", 12.0))
+_ROOM_COL = 3
+_QR = (142.0, 68.2, 32.0)  # x, y (top), size incl. quiet zone
+# The sessions' text: 8.5 pt, or 8 pt when that keeps a room on fewer lines or the ticket short enough;
+# never smaller unless a room's name is too long for three lines at 8 pt (then it is shrunk to fit).
+_SESSION_SIZES = (8.5, 8.0)
+_MIN_SESSION_SIZE = 8.0
+_HEAD_H = 5.5  # the sessions table's head row
+_ROW_MIN_H = 5.6  # a session row of one line
+_ROW_PAD = 2.1  # a session row's height beyond its lines' leading
+_SITE_GAP = 3.9  # from the table's bottom rule to the first baseline of the site line(s)
+_RULES_GAP = 6.2  # from the last line above the rules to the baseline of "考生须知"
+_RULES_MIN_Y = 97.0
+_RULES_FIRST = 4.3  # from the baseline of "考生须知" to the first rule's baseline
+_RULES_SIZE = 8.0
+_RULES_LEADING = (3.9, 3.3, 3.0)  # the rules' leading: at most, at least, at least when a room is long
+_BOTTOM = 126.2  # the lowest baseline on a ticket (the inner frame is at H - 1.3)
 
 
 def _y(top: float, y: float) -> float:
@@ -131,6 +149,129 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float = 6.0)
     while size > smallest and text_width(text, font, size) > width:
         size -= 0.5
     return size
+
+
+def _session(s: TicketSession | tuple) -> TicketSession:
+    return s if isinstance(s, TicketSession) else TicketSession(*s)
+
+
+@dataclass(frozen=True)
+class SessionLayout:
+    """How a ticket's sessions table, its site line(s) and the rules for candidates are laid out.
+
+    Heights and positions are mm below the ticket's top edge; sizes are points. ``room_lines[i]`` are the
+    lines of session i's 考点、考场 cell (the site first when the sessions are at different sites), set at
+    ``room_sizes[i]``; ``site_lines`` run under the table (the one site and its address, or the addresses).
+    """
+
+    size: float  # the sessions' text
+    leading: float  # between the lines of a cell and of the site lines, mm
+    rows: tuple[float, ...]  # each session row's height (at least two rows, the empty ones included)
+    room_lines: tuple[tuple[str, ...], ...]
+    room_sizes: tuple[float, ...]
+    site_lines: tuple[str, ...]
+    rules_y: float  # baseline of "考生须知"
+    rules_leading: float
+    rule_lines: tuple[str, ...]
+
+    @property
+    def table_bottom(self) -> float:
+        return _SESSIONS_Y + _HEAD_H + sum(self.rows)
+
+    @property
+    def last_baseline(self) -> float:
+        return self.rules_y + _RULES_FIRST + (len(self.rule_lines) - 1) * self.rules_leading
+
+
+def _room_cell(room: str, size: float, width: float) -> list[str]:
+    """A room's name in ``width`` points: one line, or two broken before its "（" where that fits."""
+    room = room.strip()
+    if text_width(room, BODY, size) <= width:
+        return [room]
+    head, bracket, tail = room.partition("（")
+    if bracket and head and all(text_width(x, BODY, size) <= width for x in (head, bracket + tail)):
+        return [head, bracket + tail]
+    return _wrap(room, BODY, size, width)
+
+
+def _site_text(sessions: Sequence[TicketSession]) -> tuple[bool, str]:
+    """(whether each room cell names its site, the text under the table). One site for every session is named
+    once under the table with its address; sessions at different sites name theirs in the room cell, and the
+    addresses are listed under the table."""
+    places = [(s.site.strip(), s.address.strip()) for s in sessions]
+    known = list(dict.fromkeys(p for p in places if p[0] or p[1]))
+    if not known:
+        return False, ""
+    if len(known) == 1 and len(set(places)) == 1:
+        site, address = known[0]
+        if not site:
+            return False, f"考点地址：{address}"
+        return False, f"考点：{site}" + (f"　　地址：{address}" if address else "")
+    addresses = [f"{site}　{address}" if site else address for site, address in known if address]
+    return True, ("考点地址：" + "；".join(addresses)) if addresses else ""
+
+
+def _rule_lines(rules: Sequence[str]) -> list[str]:
+    lines: list[str] = []
+    for i, rule in enumerate(rules, 1):
+        wrapped = _wrap(f"{i}. {rule}", BODY, _RULES_SIZE, _TABLE_W * mm)
+        lines += [wrapped[0], *("　 " + w for w in wrapped[1:])]
+    return lines
+
+
+def _try_layout(
+    sessions: Sequence[TicketSession], rule_lines: Sequence[str], size: float, max_lines: int | None
+) -> SessionLayout:
+    leading = round(size * 0.41, 2)  # mm: 3.5 at 8.5 pt, 3.3 at 8 pt
+    width = (_SESSION_COLS[_ROOM_COL][1] - 2) * mm
+    per_cell, under = _site_text(sessions)
+    cells, sizes = [], []
+    for s in sessions:
+        # "主校区考点 第01考场" over "（实训楼A201 理论考场）" where the sessions are at different sites
+        room = f"{s.site.strip()} {s.room.strip()}" if per_cell and s.site.strip() else s.room.strip()
+        cell_size = size
+        lines = _room_cell(room, cell_size, width)
+        if max_lines is not None:  # a room too long for the ticket: shrunk into max_lines lines
+            while len(lines) > max_lines and cell_size > 5.5:
+                cell_size -= 0.5
+                lines = _room_cell(room, cell_size, width)
+        cells.append(tuple(lines))
+        sizes.append(cell_size)
+    rows = [max(_ROW_MIN_H, len(lines) * leading + _ROW_PAD) for lines in cells]
+    rows += [_ROW_MIN_H] * (2 - len(rows))
+    site_lines = _wrap(under, BODY, size, _TABLE_W * mm) if under else []
+    last = _SESSIONS_Y + _HEAD_H + sum(rows)
+    if site_lines:
+        last += _SITE_GAP + (len(site_lines) - 1) * leading
+    rules_y = max(_RULES_MIN_Y, last + _RULES_GAP)
+    room_left = _BOTTOM - rules_y - _RULES_FIRST
+    rules_leading = min(_RULES_LEADING[0], room_left / max(1, len(rule_lines) - 1))
+    return SessionLayout(
+        size, leading, tuple(rows), tuple(cells), tuple(sizes), tuple(site_lines), rules_y, rules_leading,
+        tuple(rule_lines),
+    )  # fmt: skip
+
+
+def session_layout(
+    sessions: Sequence[TicketSession | tuple], rules: Sequence[str] = DEFAULT_RULES
+) -> SessionLayout:
+    """The layout of a ticket's sessions, site and rules: 8.5 pt, else 8 pt, with each room on as many lines
+    as it needs and the rules' leading 3.3 mm or more (3.0 mm at a pinch); only a room too long for the
+    ticket even so is set smaller, on two lines or one."""
+    register_pdf_fonts()
+    items = [_session(s) for s in sessions]
+    rule_lines = _rule_lines(rules)
+    for size in _SESSION_SIZES:
+        layout = _try_layout(items, rule_lines, size, None)
+        if layout.rules_leading >= _RULES_LEADING[1]:
+            return layout
+    if layout.rules_leading >= _RULES_LEADING[2]:
+        return layout
+    for max_lines in (2, 1):  # rooms too long for the ticket: shrunk to fewer lines
+        layout = _try_layout(items, rule_lines, _MIN_SESSION_SIZE, max_lines)
+        if layout.rules_leading >= _RULES_LEADING[2]:
+            break
+    return layout
 
 
 def group_ticket_number(number: str) -> str:
@@ -180,11 +321,21 @@ class _Painter:
         self.c = canvas
         self.per_page = per_page
         self.forms: dict[tuple, str] = {}
+        self.layouts: dict[tuple, SessionLayout] = {}
         self.slot = 0
 
     # The static part: everything but the candidate's own fields.
-    def _form(self, t: TicketData, rows: int) -> str:
-        key = (t.institution, t.sitting_name, t.sitting_code, tuple(t.rules), rows)
+    def _layout(self, t: TicketData) -> SessionLayout:
+        sessions = [_session(s) for s in t.sessions]
+        key = (tuple((s.room, s.site, s.address) for s in sessions), tuple(t.rules))
+        layout = self.layouts.get(key)
+        if layout is None:
+            layout = self.layouts[key] = session_layout(sessions, t.rules)
+        return layout
+
+    def _form(self, t: TicketData, layout: SessionLayout) -> str:
+        key = (t.institution, t.sitting_name, t.sitting_code, layout.rows, layout.rules_y, layout.rules_leading,
+               layout.rule_lines)  # fmt: skip
         name = self.forms.get(key)
         if name is not None:
             return name
@@ -198,15 +349,21 @@ class _Painter:
         c.setLineWidth(0.4)
         c.rect(1.3 * mm, 1.3 * mm, (W - 2.6) * mm, (H - 2.6) * mm)
         size = _fit(t.institution, BODY, 11, (W - 20) * mm)
-        draw_text(c, W / 2 * mm, _y(top, 9.5), t.institution, BODY, size, align="center")
+        draw_text(c, W / 2 * mm, _y(top, _HEAD_LINES[0]), t.institution, BODY, size, align="center")
         title = "职业技能等级认定准考证"
-        _spaced(c, W / 2 * mm, _y(top, 19.5), title, HEADING, 19, 2.2 * mm)
+        _spaced(c, W / 2 * mm, _y(top, _HEAD_LINES[1]), title, HEADING, 19, 2.2 * mm)
         sitting = f"认定批次：{t.sitting_name}（{t.sitting_code}）"
         draw_text(
-            c, W / 2 * mm, _y(top, 26.5), sitting, BODY, _fit(sitting, BODY, 9.5, (W - 20) * mm), "center"
+            c,
+            W / 2 * mm,
+            _y(top, _HEAD_LINES[2]),
+            sitting,
+            BODY,
+            _fit(sitting, BODY, 9.5, (W - 20) * mm),
+            "center",
         )
         c.setLineWidth(0.8)
-        c.line(6 * mm, _y(top, 29.5), (W - 6) * mm, _y(top, 29.5))
+        c.line(6 * mm, _y(top, _HEAD_LINES[3]), (W - 6) * mm, _y(top, _HEAD_LINES[3]))
 
         # Fields table.
         c.setLineWidth(0.6)
@@ -242,10 +399,11 @@ class _Painter:
         c.rect((px - 0.6) * mm, _y(top, py + ph + 0.6), (pw + 1.2) * mm, (ph + 1.2) * mm)
 
         # Sessions table.
-        row_h = min(7.0, _SESSIONS_MAX_H / (rows + 1))
-        sy = [_SESSIONS_Y + i * row_h for i in range(rows + 2)]
+        sy = [_SESSIONS_Y, _SESSIONS_Y + _HEAD_H]
+        for height in layout.rows:
+            sy.append(sy[-1] + height)
         c.setFillGray(0.93)
-        c.rect(x0 * mm, _y(top, sy[1]), _TABLE_W * mm, row_h * mm, stroke=0, fill=1)
+        c.rect(x0 * mm, _y(top, sy[1]), _TABLE_W * mm, _HEAD_H * mm, stroke=0, fill=1)
         c.setFillGray(0)
         c.setLineWidth(0.6)
         c.rect(x0 * mm, _y(top, sy[-1]), _TABLE_W * mm, (sy[-1] - sy[0]) * mm)
@@ -256,20 +414,18 @@ class _Painter:
         for i, (label, width) in enumerate(_SESSION_COLS):
             if i:
                 c.line(x * mm, _y(top, sy[0]), x * mm, _y(top, sy[-1]))
-            draw_text(c, (x + width / 2) * mm, _y(top, sy[0] + row_h / 2 + 1.2), label, HEADING, 9, "center")
+            draw_text(
+                c, (x + width / 2) * mm, _y(top, sy[0] + _HEAD_H / 2 + 1.2), label, HEADING, 9, "center"
+            )
             x += width
 
         # QR caption and rules for candidates.
         qx, qy, qs = _QR
         draw_text(c, (qx + qs / 2) * mm, _y(top, qy + qs + 6.3), "扫码核验", BODY, 7, "center")
-        draw_text(c, x0 * mm, _y(top, _RULES_Y + 0.5), "考生须知", HEADING, 10)
-        lines: list[str] = []
-        for i, rule in enumerate(t.rules, 1):
-            wrapped = _wrap(f"{i}. {rule}", BODY, 8, _TABLE_W * mm)
-            lines += [wrapped[0], *("　 " + w for w in wrapped[1:])]
-        leading = min(3.9, (H - 6.0 - _RULES_Y - 4.5) / max(1, len(lines) - 1))
-        for i, line in enumerate(lines):
-            draw_text(c, x0 * mm, _y(top, _RULES_Y + 4.5 + i * leading), line, BODY, 8)
+        draw_text(c, x0 * mm, _y(top, layout.rules_y), "考生须知", HEADING, 10)
+        for i, line in enumerate(layout.rule_lines):
+            y = layout.rules_y + _RULES_FIRST + i * layout.rules_leading
+            draw_text(c, x0 * mm, _y(top, y), line, BODY, _RULES_SIZE)
         c.endForm()
         self.forms[key] = name
         return name
@@ -283,13 +439,12 @@ class _Painter:
         if self.per_page == 2 and self.slot == 0:
             self._cut_line()
         self.slot += 1
-        sessions = list(t.sessions)
-        rows = max(2, len(sessions))
-        form = self._form(t, rows)
+        layout = self._layout(t)
+        form = self._form(t, layout)
         c.saveState()
         c.translate(_LEFT * mm, (top - H) * mm)
         c.doForm(form)
-        self._fields(t, H, sessions, rows)
+        self._fields(t, H, layout)
         c.restoreState()
 
     def _cut_line(self) -> None:
@@ -302,7 +457,7 @@ class _Painter:
         c.restoreState()
         draw_text(c, 200 * mm, (_CUT_Y + 1) * mm, "沿此线裁开", BODY, 6.5, "right")
 
-    def _fields(self, t: TicketData, top: float, sessions: list, rows: int) -> None:
+    def _fields(self, t: TicketData, top: float, layout: SessionLayout) -> None:
         c = self.c
         text = _TextBatch(c)
         x0 = _TABLE_X
@@ -328,17 +483,30 @@ class _Painter:
         if not t.photo:
             text.add((px + pw / 2) * mm, _y(top, py + ph / 2), "照片", BODY, 9, "center")
 
-        row_h = min(7.0, _SESSIONS_MAX_H / (rows + 1))
-        for i, s in enumerate(sessions):
-            s = TicketSession(*s)
-            y = _y(top, _SESSIONS_Y + (i + 1) * row_h + row_h / 2 + 1.2)
+        y = _SESSIONS_Y + _HEAD_H
+        for s, height, lines, room_size in zip(
+            t.sessions, layout.rows, layout.room_lines, layout.room_sizes, strict=False
+        ):
+            s = _session(s)
+            middle = y + height / 2
             day = s.date.isoformat() if isinstance(s.date, date) else str(s.date)
-            values = (s.part, day, s.time, s.room, str(s.seat))
             x = x0
-            for value, (_, width) in zip(values, _SESSION_COLS, strict=True):
-                size = _fit(value, BODY, 8.5, (width - 2) * mm, 5.5)
-                text.add((x + width / 2) * mm, y, value, BODY, size, "center")
+            for i, (value, (_, width)) in enumerate(
+                zip((s.part, day, s.time, "", str(s.seat)), _SESSION_COLS, strict=True)
+            ):
+                if i == _ROOM_COL:  # the room's lines, centred on the row as a block
+                    first = middle - (len(lines) - 1) * layout.leading / 2 + room_size * 0.14
+                    for k, line in enumerate(lines):
+                        text.add((x + width / 2) * mm, _y(top, first + k * layout.leading), line, BODY,
+                                 room_size, "center")  # fmt: skip
+                else:
+                    size = _fit(value, BODY, layout.size, (width - 2) * mm, 5.5)
+                    text.add((x + width / 2) * mm, _y(top, middle + size * 0.14), value, BODY, size, "center")
                 x += width
+            y += height
+        y = layout.table_bottom + _SITE_GAP
+        for k, line in enumerate(layout.site_lines):
+            text.add(x0 * mm, _y(top, y + k * layout.leading), line, BODY, layout.size)
 
         qx, qy, qs = _QR
         text.add((qx + qs / 2) * mm, _y(top, qy + qs + 2.6), t.ticket_number, BODY, 8.5, "center")

@@ -294,6 +294,7 @@ def _render_tickets(
     seats = _seats(s, sitting)
     names = occupation_names(s)
     key = uow.keys.signing_key()
+    sites = {x.id: x for x in s.scalars(select(Site))}
     rows = _ticket_rows(s, sitting, application_ids)
     photos = dict(
         s.execute(
@@ -326,6 +327,8 @@ def _render_tickets(
                         _time_range(x.session),
                         room_label(x.number, x.room),
                         x.seat,
+                        short_site(sites[x.room.site_id].name, inst_name),
+                        sites[x.room.site_id].address.strip(),
                     )
                     for x in mine
                 ],

@@ -113,11 +113,11 @@ def test_publicity_pdf_says_the_period_objections_institution_and_date(publicity
     text = re.sub(r"\s", "", _text(publicity_pdf))
     assert f"{SITTING}成绩公示" in text
     assert "公示期为2025年6月9日至2025年6月13日（不少于5个工作日，公示首日为工作日的计为第1日）" in text
-    assert "请于2025年6月13日（公示期最后一日）前，以书面形式向本机构提出" in text
+    assert "请于2025年6月13日（公示期最后一日，含当日）前，以书面形式向本机构提出" in text
     assert "自收到异议之日起5个工作日内（收到当日不计）予以复核并书面答复" in text
     assert "异议须由参评人员本人提出。" in text
     assert "0431-88886666" in text  # the office's contact, not a candidate's
-    assert "参评人员共200人，其中认定合格100人" in text
+    assert "参评人员共200人，实际参加考核150人，缺考50人；认定合格100人" in text
     assert text.count(INSTITUTION) >= 2  # heading and signature
     assert "暂按周一至周五推算" not in text
     for header in ("序号", "姓名", "证件号码", "职业", "工种", "等级", "认定结果", "备注"):
@@ -218,7 +218,7 @@ def test_publicity_workbook(tmp_path: Path) -> None:
     every = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
     assert not FULL_ID.search(every.replace(" ", ""))
     assert not MOBILE.search(every)
-    assert "请于2025年6月13日（公示期最后一日）前" in every
+    assert "请于2025年6月13日（公示期最后一日，含当日）前" in every
     assert INSTITUTION in every and "2025年6月9日" in every
 
 
@@ -255,7 +255,10 @@ def test_answer_letter_renders_its_fields(tmp_path: Path) -> None:
     assert "认为操作技能考核成绩偏低，申请复核。" in flat
     assert "逐项复核" in flat
     assert "由58分更正为63分" in flat
-    assert "收到之日起5个工作日内（即2025年6月17日前）予以答复，本答复于2025年6月13日作出。" in flat
+    assert (
+        "收到之日起5个工作日内（收到当日不计）予以答复，答复期限至2025年6月17日（含当日）；本答复于2025年6月13日作出。"
+        in flat
+    )
     assert "已超过答复期限" not in flat
     assert "答复人：考务组长刘某某" in flat
     assert "长某培评〔2025〕异字第3号" in flat
