@@ -285,7 +285,7 @@ def record_objection(
         "objection.record",
         "objection",
         row.id,
-        f"收到 {raised_by.strip()} 的异议（{received_on:%Y-%m-%d}），须于 {due.date:%Y-%m-%d} 前答复",
+        f"收到 {raised_by.strip()} 的异议（{received_on:%Y-%m-%d}），答复期限至 {due.date:%Y-%m-%d}（含当日）",
     )
     return row.id
 

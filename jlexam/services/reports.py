@@ -439,7 +439,7 @@ def _star_facts(inst: Institution, report: OversightReport, today: date) -> list
     facts += [
         StarFact("统计期内认定批次", str(len(report.sittings)), None),
         StarFact(
-            "参评人数 / 合格人数 / 合格率",
+            "报名人数 / 合格人数 / 合格率",
             f"{report.candidates} / {report.passed} / {percent(report.passed, report.sat)}",
             None,
         ),
@@ -538,7 +538,7 @@ def oversight_document(r: OversightReport) -> ReportDocument:
                 f"备案有效期至 {_d(r.filing_valid_until)}，续期申请日 {_d(r.renewal_due_on)}（001 第九条：期满前 3 个月）。"
                 + ("" if r.filing_state == "valid" else r.filing_message),
                 r.last_sitting_message + "。",
-                f"统计范围：{period}；认定批次 {len(r.sittings)} 个，参评 {r.candidates} 人，实考 {r.sat} 人，合格 {r.passed} 人，"
+                f"统计范围：{period}；认定批次 {len(r.sittings)} 个，报名 {r.candidates} 人，实考 {r.sat} 人，合格 {r.passed} 人，"
                 f"合格率 {percent(r.passed, r.sat)}，发证 {r.certificates} 本。",
             ),
         ),

@@ -6439,8 +6439,8 @@ Rooms: %7</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="407"/>
-        <source>%1 件异议待答复，最早须于 %2 前答复。</source>
-        <translation>%1 objections awaiting an answer; the first is due by %2.</translation>
+        <source>%1 件异议待答复，最早一件的答复期限至 %2（含当日）。</source>
+        <translation>%1 objections await an answer; the earliest is due by %2 (that day included).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/publicity.py" line="412"/>

@@ -404,7 +404,7 @@ class PublicityPage(WorkPage):
         if late:
             texts.append(self.tr("%1 件异议已超过答复期限仍未答复！").replace("%1", str(len(late))))
         if waiting:
-            texts.append(self.tr("%1 件异议待答复，最早须于 %2 前答复。").replace("%1", str(len(waiting)))
+            texts.append(self.tr("%1 件异议待答复，最早一件的答复期限至 %2（含当日）。").replace("%1", str(len(waiting)))
                          .replace("%2", f"{min(o.due_on for o in waiting):%Y-%m-%d}"))
         self.overdue.setText("  ".join(texts))
         self.overdue.setVisible(bool(texts))
