@@ -112,3 +112,21 @@ def test_a_completed_page_shows_english(qtbot, gui_actor_for, make_window):
     assert type(page).__name__ == "RegistrationPage"
     buttons = {b.text() for b in page.findChildren(QPushButton)}
     assert {"Import roster…", "Record application…", "Check eligibility", "Approve"} <= buttons
+
+
+def test_service_built_names_show_in_english(qtbot, gui_admin, gui_actor_for, make_window):
+    """Levels and rooms the services write in Chinese reach the English window translated (ui.labels)."""
+    from jlexam.services import registration
+    from tests.services.helpers import open_sitting, person
+
+    office = gui_actor_for(Role.EXAM_OFFICE)
+    open_sitting(gui_admin, office)
+    registration.register_application(office, "S2026-12", person(1, level=4))
+    assert i18n.install("en") == "en"
+    window = make_window(office)
+    qtbot.waitUntil(lambda: window.ctx.sitting is not None, timeout=5_000)
+    window.navigation.select("registration")
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.table.model.rowCount() == 1, timeout=5_000)
+    texts = [page.table.model.index(0, c).data() for c in range(page.table.model.columnCount())]
+    assert "Level 4 / Intermediate worker" in texts and "四级/中级工" not in texts

@@ -266,7 +266,7 @@ class MoveDialog(TaskDialog):
         )
         self.room = QComboBox()
         for load in plan.rooms:
-            self.room.addItem(f"第{load.number:02d}考场（{load.name}）", load.room_id)
+            self.room.addItem(label(f"第{load.number:02d}考场（{load.name}）"), load.room_id)
         self.room.setCurrentIndex(max(0, self.room.findData(seat.room_id)))
         self.row = QSpinBox()
         self.row.setRange(1, 50)
@@ -461,7 +461,7 @@ class ArrangementPage(WorkPage):
         right.body.addWidget(self.plan_info)
         self.seats = TableView(
             [
-                Column(self.tr("考场"), lambda s: f"第{s.room_number:02d}考场（{s.room_name}）", width=215),
+                Column(self.tr("考场"), lambda s: label(f"第{s.room_number:02d}考场（{s.room_name}）"), width=215),
                 Column(self.tr("座位号"), lambda s: s.seat_number, width=60, align=RIGHT),
                 Column(self.tr("排-列"), lambda s: f"{s.row}-{s.column}", width=56),
                 Column(self.tr("姓名"), lambda s: s.name, width=90),
@@ -533,7 +533,7 @@ class ArrangementPage(WorkPage):
         self.session.clear()
         for s in loaded.sessions:
             self.session.addItem(
-                self.tr("%1 · %2 人").replace("%1", s.label).replace("%2", str(s.candidates)), s.id
+                self.tr("%1 · %2 人").replace("%1", label(s.label)).replace("%2", str(s.candidates)), s.id
             )
         index = self.session.findData(current)
         self.session.setCurrentIndex(index if index >= 0 else 0)

@@ -326,7 +326,7 @@ class CheckInPage(WorkPage):
         self.events = TableView(
             [
                 Column(self.tr("时间"), lambda e: beijing(e.at)[11:], width=50),
-                Column(self.tr("考场"), lambda e: e.room, width=70),
+                Column(self.tr("考场"), lambda e: label(e.room), width=70),
                 Column(self.tr("类型"), lambda e: label(e.kind_label), width=60,
                        color=lambda e: RED if e.kind == "misconduct" else None),
                 Column(self.tr("考生"), lambda e: e.name, width=60),
@@ -468,7 +468,7 @@ class CheckInPage(WorkPage):
         current = self.event_room.currentData()
         self.event_room.clear()
         for r in loaded.rooms:
-            self.event_room.addItem(f"第{r.number:02d}考场（{r.name}）", r.room_id)
+            self.event_room.addItem(label(f"第{r.number:02d}考场（{r.name}）"), r.room_id)
         index = self.event_room.findData(current)
         self.event_room.setCurrentIndex(max(0, index))
         self.events.set_rows(loaded.events)

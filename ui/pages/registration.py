@@ -186,7 +186,7 @@ class ApplicationDialog(TaskDialog):
         self.prior_level = QComboBox()
         self.prior_level.addItem(self.tr("无"), None)
         for level in sorted(SkillLevel, reverse=True):
-            self.prior_level.addItem(level.written, level)
+            self.prior_level.addItem(label(level.written), level)
         self.prior_date = DateField()
         self.title = QLineEdit()
         self.title.setPlaceholderText(self.tr("例如 中级职称（工程师）"))
@@ -649,7 +649,7 @@ class RegistrationPage(Page):
                 Column(self.tr("姓名"), lambda r: r.name, width=90),
                 Column(self.tr("证件号码"), lambda r: r.id_number_masked, width=170),
                 Column(self.tr("职业（工种）"), lambda r: offer_text(r.occupation_code, r.work_type, None), width=150),
-                Column(self.tr("等级"), lambda r: int(r.level), format=lambda v: SkillLevel(v).written, width=110),
+                Column(self.tr("等级"), lambda r: int(r.level), format=lambda v: label(SkillLevel(v).written), width=110),
                 Column(self.tr("资格核查"), lambda r: label(ELIGIBILITY_LABELS.get(r.eligibility, r.eligibility)),
                        width=80, color=lambda r: ELIGIBILITY_COLORS.get(r.eligibility)),
                 Column(self.tr("核查说明"), lambda r: r.eligibility_summary, width=300),

@@ -234,7 +234,7 @@ class AssignDialog(TaskDialog):
         for need in loaded.needs:
             rooms.setdefault(need.room_id, need.room_name)
         for rid, name in rooms.items():
-            self.room.addItem(name, rid)
+            self.room.addItem(label(name), rid)
         self.room.setCurrentIndex(max(0, self.room.findData(room_id)))
         self.form.addRow(self.tr("场次 *"), self.session)
         self.form.addRow(self.tr("人员 *"), self.person)
@@ -452,7 +452,7 @@ class StaffPage(WorkPage):
 
         self.needs = TableView(
             [
-                Column(self.tr("考场"), lambda n: n.room_name, width=170, color=short),
+                Column(self.tr("考场"), lambda n: label(n.room_name), width=170, color=short),
                 Column(self.tr("考生"), lambda n: n.candidates, width=50, align=RIGHT, color=short),
                 Column(
                     self.tr("岗位"), lambda n: label(STAFF_ROLES.get(n.duty, n.duty)), width=70, color=short
@@ -491,10 +491,10 @@ class StaffPage(WorkPage):
             bottom.header.addWidget(b)
         self.assignments = TableView(
             [
-                Column(self.tr("考场"), lambda a: a.room_name or self.tr("（不分考场）"), width=170),
+                Column(self.tr("考场"), lambda a: label(a.room_name) or self.tr("（不分考场）"), width=170),
                 Column(self.tr("岗位"), lambda a: label(a.duty_label), width=110),
                 Column(self.tr("姓名"), lambda a: a.name, width=90),
-                Column(self.tr("场次"), lambda a: a.session),
+                Column(self.tr("场次"), lambda a: label(a.session)),
             ],
             empty_text=self.tr("本场次尚未安排考务人员。"),
             search=False,
