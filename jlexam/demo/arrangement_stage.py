@@ -16,7 +16,7 @@ from jlexam.demo.institution import demo_institution
 from jlexam.demo.names import make_name
 from jlexam.domain.idcard import Sex
 from jlexam.services import arrangement, checkin, sittings, staffing, tickets
-from jlexam.services.base import Actor
+from jlexam.services.base import Actor, set_simulated_time
 from jlexam.services.staffing import StaffInput
 
 _EXTRA = {  # kind -> (name pattern, rows, columns) of the extra rooms a large demo adds
@@ -126,19 +126,22 @@ def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
     first_day = views[0].starts_at.date()
     staff_ids = _staff(office, sitting_code, first_day, rng)
     staffing.lock_arrangement(supervisor, sitting_code)
-    staffing.record_briefing(
-        office,
-        sitting_code,
-        views[0].starts_at - timedelta(days=1),
-        "考务办公室A101",
-        staff_ids[:-1] if len(staff_ids) > 3 else staff_ids,
-        "通报考场安排和考务要求，学习考场规则和突发事件应急处置预案。",
-    )
     tickets.issue_tickets(office, sitting_code)
     files = [out / "tickets.pdf"]
     tickets.write_tickets(office, sitting_code, files[0])
     files += tickets.write_room_documents(office, sitting_code, out)
+    briefing = views[0].starts_at - timedelta(days=1)
+    set_simulated_time(briefing + timedelta(hours=2))  # the demo's clock: recorded after the meeting
+    staffing.record_briefing(
+        office,
+        sitting_code,
+        briefing,
+        "考务办公室A101",
+        staff_ids[:-1] if len(staff_ids) > 3 else staff_ids,
+        "通报考场安排和考务要求，学习考场规则和突发事件应急处置预案。",
+    )
 
+    set_simulated_time(views[0].starts_at - timedelta(hours=1))  # the exam day
     tokens = tickets.ticket_tokens(office, sitting_code)
     rows = {t.application_id: t for t in tickets.list_tickets(office, sitting_code)}
     absent = set(rng.sample(sorted(tokens), k=max(1, len(tokens) // 50)))
@@ -154,6 +157,7 @@ def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
             if app_id not in absent and app_id != lost:
                 scans.append((tokens[app_id], at))
         # The entrance scanners' records of the session, verified and recorded in one go.
+        set_simulated_time(view.starts_at - timedelta(minutes=5))
         results = checkin.check_in_batch(office, view.id, scans)
         if not all(r.ok for r in results):
             raise RuntimeError(next(r.message for r in results if not r.ok))
@@ -161,6 +165,7 @@ def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
             checkin.check_in_manual(
                 office, view.id, "准考证遗失，已核验身份证件原件", ticket_number=rows[lost].number, now=at
             )
+        set_simulated_time(view.starts_at + timedelta(minutes=21))
         checkin.record_absences(office, view.id, now=view.starts_at + timedelta(minutes=20))
     theory = next((v for v in views if v.part == "theory" and counts.get(v.id)), None)
     if theory is not None:
@@ -187,6 +192,7 @@ def run(actors: dict[str, Actor], sitting_code: str, out: Path) -> list[Path]:
                 application_id=cheat.application_id,
                 at=theory.starts_at + timedelta(minutes=55),
             )
+    set_simulated_time(max(v.ends_at for v in views) + timedelta(minutes=30))  # the day is over
     files.append(tickets.write_room_records(office, sitting_code, out / "room-records-filled.pdf"))
     checkin.mark_held(office, sitting_code)
     return files

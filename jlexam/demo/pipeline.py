@@ -46,7 +46,7 @@ from jlexam.services import (
 )
 from jlexam.services.audit import verify_chains
 from jlexam.services.auth import login
-from jlexam.services.base import Actor, forget_keystores
+from jlexam.services.base import Actor, forget_keystores, set_simulated_time
 from jlexam.store.database import Database
 
 DB_NAME = "jlexam-demo.sqlite"
@@ -369,6 +369,7 @@ def _publicity(
     objection = publicity.record_objection(
         clerk, sitting_code, failed.name, view.start_on, "对理论知识考试成绩有异议，申请复核", failed.id
     )
+    set_simulated_time(datetime.combine(view.start_on + timedelta(days=1), time(10, 0), CHINA_TZ))
     publicity.answer_objection(
         supervisor,
         objection,
@@ -379,6 +380,7 @@ def _publicity(
     files = [out / "publicity.pdf", out / "publicity.xlsx", out / "objection-answer.pdf"]
     publicity.write_publicity_list(supervisor, sitting_code, files[0], files[1])
     publicity.write_answer_letter(supervisor, objection, files[2], "考务组长 王考务")
+    set_simulated_time(datetime.combine(today, time(8, 30), CHINA_TZ))
     publicity.finalize_results(supervisor, sitting_code, today)
     return files
 
@@ -453,25 +455,37 @@ def run_demo(
     configure_keyring(f"file:{out / KEYRING_NAME}", DEMO_KEYRING_PASSPHRASE)
     forget_keystores()
     db = Database(str(out / DB_NAME))
+    exam_day = today - timedelta(days=40)  # the demo's sitting (see _sitting)
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, 0), CHINA_TZ)
+
     try:
         db.upgrade()
         KeyStore(db.database_id).ensure_keys()
+        # The story of the sitting is told in seconds; each stage is stamped when it would have happened.
+        set_simulated_time(at(exam_day - timedelta(days=45), 9))
         actors = _actors(db)
         say("已创建演示数据库和用户")
         scope = _institution(actors["admin"])
         say(f"已登记演示机构，认定范围 {len(scope)} 项")
+        set_simulated_time(at(exam_day - timedelta(days=35), 10))
         sitting = _sitting(actors["kaowu"], scope, today)
         say(f"已创建认定批次 {sitting.code}，发布公告并开放报名")
+        set_simulated_time(at(exam_day - timedelta(days=25), 9))
         if roster is None:
             count = _applications(actors["kaowu"], sitting, candidates_count, seed, today)
         else:
             count = _roster(actors["kaowu"], sitting, roster, out)
         say(f"已登记报名 {count} 人（含照片）")
+        set_simulated_time(at(exam_day - timedelta(days=9), 9))
         sittings.close_registration(actors["kaowu"], sitting.code)
         approved, rejected = _review(actors["kaowu"], actors["zhukao"], sitting.code)
         say(f"资格审核：通过 {approved} 人，不通过 {rejected} 人")
+        set_simulated_time(at(exam_day - timedelta(days=6), 9))
         arranged = arrangement_stage.run(actors, sitting.code, out)
         say("考场编排、考务人员、考务会、准考证和考场文书已完成；考试日扫码签到，缺考和突发事件已记录")
+        set_simulated_time(at(exam_day + timedelta(days=3), 9))  # the custody log transcribed
         packets = _custody(actors["kaowu"], actors["zhukao"], sitting.code)
         custody.write_labels(actors["kaowu"], sitting.code, out / "packet-labels.pdf")
         custody.write_custody_log(actors["zhukao"], sitting.code, out / "custody-log.pdf")
@@ -480,8 +494,10 @@ def run_demo(
         say(
             f"双人录分、核对、锁定：合格 {counts.get('passed', 0)}，不合格 {counts.get('failed', 0)}，缺考 {counts.get('absent', 0)}"
         )
+        set_simulated_time(at(exam_day + timedelta(days=12), 9))
         published = _publicity(actors["kaowu"], actors["zhukao"], sitting.code, sitting.starts_on, today, out)
         say("成绩公示期满，异议已答复，成绩确定")
+        set_simulated_time(at(today, 9))
         published += _certificates(
             actors["zhukao"], actors["shujuyuan"], actors["zhukao"], sitting.code, today, out
         )
@@ -508,6 +524,7 @@ def run_demo(
         _write_summary(result, reports[0].links)
         return result
     finally:
+        set_simulated_time(None)
         db.dispose()
 
 

@@ -68,8 +68,16 @@ def test_demo_runs_headless_and_its_records_verify(jlexam):
     assert len(names) == 300 and len(set(names)) == 300
     conn = sqlite3.connect(out / "jlexam-demo.sqlite")
     photos = conn.execute("SELECT COUNT(*) FROM candidate_photo").fetchone()[0]
+    first_at = dict(conn.execute("SELECT action, MIN(at) FROM audit_event GROUP BY action").fetchall())
+    times = [row[0] for row in conn.execute("SELECT at FROM audit_event ORDER BY id")]
+    exam_start = conn.execute("SELECT MIN(starts_at) FROM exam_session").fetchone()[0]
     conn.close()
     assert photos == 300
+    # The story reads like a real sitting: stamped in order, arranged before the exam, scored after it.
+    assert times == sorted(times)
+    assert first_at["sitting.open"] < first_at["application.create"] < first_at["arrangement.lock"] < exam_start
+    assert exam_start < first_at["sitting.held"] < first_at["score.enter"] < first_at["publicity.publish"]
+    assert first_at["publicity.publish"] < first_at["publicity.final"] < first_at["certificate.issue"]
     # The demo's own database verifies with the demo's keyring and users.
     env = {
         "JLEXAM_DB": str(out / "jlexam-demo.sqlite"),
