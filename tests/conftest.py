@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,19 @@ def _file_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     path = tmp_path_factory.mktemp("keyring") / "keyring.cfg"
     configure_keyring(f"file:{path}", "test-keyring-passphrase")
     yield
+
+
+# The services' "now" in tests: the test sittings are dated in December 2026 and the rules that compare with
+# now (a session has begun, entry has closed) must not change with the day the suite runs.
+TEST_NOW = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)  # 10:00 Beijing time
+
+
+@pytest.fixture(autouse=True)
+def _services_clock() -> Iterator[None]:
+    base.set_simulated_time(None)
+    base.set_simulated_time(TEST_NOW)
+    yield
+    base.set_simulated_time(None)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date, timedelta
 
 from jlexam.demo.pipeline import DEMO_PASSWORD
 
 CODE = "E2E-ARR"
+# Dated from the day the suite runs: the command line reads the real clock (sessions not yet begun).
+START = date.today() + timedelta(days=16)
+APPOINTED, VALID_UNTIL = str(date.today() - timedelta(days=300)), str(date.today() + timedelta(days=700))
 
 _SETUP = f"""
 from datetime import date, datetime, timedelta
@@ -24,13 +28,13 @@ from jlexam.store.database import Database
 configure_keyring_from_env()
 db = Database(os.environ["JLEXAM_DB"])
 office, sup = login(db, "kaowu", "{DEMO_PASSWORD}"), login(db, "zhukao", "{DEMO_PASSWORD}")
-start = date(2026, 12, 20)
+start = date.fromisoformat("{START}")
 sittings.create_sitting(office, "{CODE}", "端到端编排批次", start, start,
     [sittings.OfferInput("6-31-01-03", "", SkillLevel(4))])
-at = datetime(2026, 12, 20, 9, tzinfo=CHINA_TZ)
+at = datetime.combine(start, datetime.min.time(), CHINA_TZ).replace(hour=9)
 sittings.add_session(office, "{CODE}", "theory", at, at + timedelta(minutes=90))
 sittings.add_session(office, "{CODE}", "practical", at + timedelta(hours=3), at + timedelta(hours=5))
-sittings.open_registration(office, "{CODE}", date(2026, 11, 1), date(2026, 12, 10))
+sittings.open_registration(office, "{CODE}", start - timedelta(days=45), start - timedelta(days=10))
 ids = []
 for seq in range(1, 7):
     person = CandidateInput(name="编排测试" + "一二三四五六"[seq - 1], sex=Sex.MALE if seq % 2 else Sex.FEMALE,
@@ -123,7 +127,7 @@ def test_arrangement_tickets_and_check_in_through_the_cli(jlexam):
         ("冯监考", "invigilator", []),
         *(
             (n, "assessor", ["--certificate", f"KP-{n}", "--occupation", "6-31-01-03", "--max-level", "3",
-                             "--appointed-on", "2025-01-01", "--valid-until", "2027-12-31"])
+                             "--appointed-on", APPOINTED, "--valid-until", VALID_UNTIL])
             for n in ("甲考评", "乙考评")
         ),
     ):  # fmt: skip
@@ -140,7 +144,7 @@ def test_arrangement_tickets_and_check_in_through_the_cli(jlexam):
     code, _, err = _cli(jlexam, env, "zhukao", "staff", "lock", "--sitting", CODE)
     assert code == 1 and "不能锁定" in err and "至少需要 3 人" in err
     office("staff", "add", "丙考评", "--role", "assessor", "--certificate", "KP-丙", "--occupation", "6-31-01-03",
-           "--max-level", "3", "--appointed-on", "2025-01-01", "--valid-until", "2027-12-31")  # fmt: skip
+           "--max-level", "3", "--appointed-on", APPOINTED, "--valid-until", VALID_UNTIL)  # fmt: skip
     office("staff", "assign", "--session", str(practical), "--staff", "丙考评", "--duty", "assessor",
            "--room", "E2E实操")  # fmt: skip
     code, _, err = office("staff", "lock", "--sitting", CODE)
@@ -148,7 +152,7 @@ def test_arrangement_tickets_and_check_in_through_the_cli(jlexam):
     code, text, err = _cli(jlexam, env, "zhukao", "staff", "lock", "--sitting", CODE)
     assert code == 0, err
     code, text, err = office(
-        "staff", "briefing", "--sitting", CODE, "--at", "2026-12-19 15:00", "--place", "E2E办公室",
+        "staff", "briefing", "--sitting", CODE, "--at", f"{START - timedelta(days=1)} 15:00", "--place", "E2E办公室",
         "--attendee", "郑监考", "--attendee", "冯监考", "--attendee", "甲考评", "--attendee", "乙考评",
     )  # fmt: skip
     assert code == 0 and "未到：丙考评" in text, err

@@ -36,13 +36,13 @@ from jlexam.store.database import Database
 import os
 configure_keyring_from_env()
 actor = login(Database(os.environ["JLEXAM_DB"]), "kaowu", "{DEMO_PASSWORD}")
-start = date(2026, 12, 20)
+start = date.today() + timedelta(days=16)  # the command line reads the real clock
 sittings.create_sitting(actor, "{code}", "端到端批次", start, start,
     [sittings.OfferInput("6-31-01-03", "", SkillLevel(lv)) for lv in (5, 4, 3)])
-at = datetime(2026, 12, 20, 9, tzinfo=CHINA_TZ)
+at = datetime.combine(start, datetime.min.time(), CHINA_TZ).replace(hour=9)
 sittings.add_session(actor, "{code}", "theory", at, at + timedelta(minutes=90))
 sittings.add_session(actor, "{code}", "practical", at + timedelta(hours=3), at + timedelta(hours=5))
-sittings.open_registration(actor, "{code}", date(2026, 11, 1), date(2026, 12, 10))
+sittings.open_registration(actor, "{code}", start - timedelta(days=45), start - timedelta(days=10))
 """
     import subprocess
     import sys

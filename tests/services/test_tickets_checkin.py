@@ -12,7 +12,7 @@ from jlexam.errors import NotFound, StateError, ValidationError
 from jlexam.security.roles import Role
 from jlexam.security.tokens import TICKET, decode_token, encode_token
 from jlexam.services import checkin, sittings, staffing, tickets
-from jlexam.services.base import keystore_for
+from jlexam.services.base import keystore_for, utcnow
 from tests.services.arrangement_helpers import (
     CODE,
     arranged,
@@ -284,7 +284,7 @@ def test_seat_change_after_tickets_is_reprinted_and_keeps_room_numbers(db, team,
         s.execute(
             update(ExamSession)
             .where(ExamSession.id == theory.id)
-            .values(starts_at=datetime.now(UTC) - timedelta(minutes=5))
+            .values(starts_at=utcnow() - timedelta(minutes=5))
         )
     with pytest.raises(StateError, match="已开考"):
         staffing.change_seat(

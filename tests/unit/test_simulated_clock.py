@@ -8,6 +8,7 @@ from jlexam.services.base import set_simulated_time, utcnow
 def test_simulated_clock_keeps_order_and_stays_behind_the_real_one() -> None:
     start = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)
     try:
+        set_simulated_time(None)  # the suite pins the clock (tests/conftest.py); start from the real one
         set_simulated_time(start)
         first, second = utcnow(), utcnow()
         assert first == start and second == start + timedelta(seconds=1)

@@ -38,7 +38,7 @@ from jlexam.security.roles import Role
 from jlexam.services import backups, calendar, keys, users
 from jlexam.services import settings as settings_service
 from ui import i18n
-from ui.context import AppContext
+from ui.context import AppContext, china_today
 from ui.errors import show_error
 from ui.labels import SEPARATOR, label
 from ui.navigation import Stage, role_label
@@ -160,7 +160,7 @@ class YearScheduleDialog(QDialog):
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year + 1)
+        self.year.setValue(china_today().year + 1)
         self.source = QLineEdit()
         self.source.setPlaceholderText(
             self.tr("例如：国务院办公厅关于2027年部分节假日安排的通知 国办发明电〔2026〕X号")
@@ -645,7 +645,7 @@ class SettingsPage(Page):
         self.overrides.set_rows(rows)
         text = label(SEPARATOR).join(str(y) for y in years) if years else self.tr("无")
         span = f"{bundled[0]}–{bundled[-1]}" if bundled else self.tr("无")
-        next_year = date.today().year + 1
+        next_year = china_today().year + 1
         missing = next_year not in years and next_year not in bundled
         self.years_label.setText(
             self.tr(
