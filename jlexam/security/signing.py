@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -45,7 +45,7 @@ def load_public_key_pem(pem: bytes | str) -> Ed25519PublicKey:
     data = pem.encode("ascii", "replace") if isinstance(pem, str) else pem
     try:
         pub = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # a damaged key may name an unknown algorithm
         pub = None
     if not isinstance(pub, Ed25519PublicKey):
         raise ValidationError(

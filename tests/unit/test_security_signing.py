@@ -95,3 +95,17 @@ def test_openssl_verifies_our_signature(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     (tmp_path / "data").write_bytes(data + b" ")
     assert openssl_verify().returncode != 0
+
+
+def test_a_damaged_public_key_naming_an_unknown_algorithm_is_refused_plainly() -> None:
+    """One flipped bit in the key's algorithm identifier makes cryptography raise UnsupportedAlgorithm; the
+    user still gets the plain Chinese answer (found by hypothesis in tests/unit/test_batch.py)."""
+    import pytest
+
+    from jlexam.errors import ValidationError
+    from jlexam.security.signing import generate_signing_key, load_public_key_pem, public_key_pem
+
+    pem = bytearray(public_key_pem(generate_signing_key().public_key()))
+    pem[35] ^= 1
+    with pytest.raises(ValidationError, match="公钥文件无效"):
+        load_public_key_pem(bytes(pem))
