@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -39,6 +39,7 @@ from jlexam.services import arrangement as service
 from jlexam.services import sittings as sitting_service
 from jlexam.services import staffing
 from jlexam.services.arrangement import ROOM_KINDS, STRATEGY_LABELS, RoomInput
+from jlexam.services.base import utcnow
 from ui.context import AppContext
 from ui.labels import joined, label
 from ui.navigation import Stage
@@ -700,7 +701,7 @@ class ArrangementPage(WorkPage):
             if (
                 session is not None
                 and session.starts_at is not None
-                and session.starts_at <= datetime.now(UTC)
+                and session.starts_at <= utcnow()  # the services' clock, as the rule reads it
             ):
                 after = self.tr("本场次已开考，不能再调整座位")
         gate(
