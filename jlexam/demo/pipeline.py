@@ -29,6 +29,7 @@ from jlexam.security.keystore import KeyStore, configure_keyring
 from jlexam.security.roles import Role
 from jlexam.services import (
     announcement,
+    calendar,
     candidates,
     certificates,
     custody,
@@ -385,6 +386,20 @@ def _publicity(
     return files
 
 
+def _demo_calendar(admin: Actor, first: date, last: date) -> list[int]:
+    """Years of the demo's dates that the bundled State Council calendar does not cover yet (it ends with the
+    last schedule published when this version was built): the demo enters them as Monday-to-Friday years,
+    marked as demo data, so its periods are final. A real office enters the published schedule instead
+    (设置 → 节假日)."""
+    known = set(calendar.bundled_years(admin)) | set(calendar.covered_years(admin))
+    missing = [y for y in range(first.year, last.year + 1) if y not in known]
+    for year in missing:
+        calendar.declare_year(
+            admin, year, [], [], f"演示数据：{year} 年节假日安排未随程序附带，演示按周一至周五计算，不作实际依据"
+        )
+    return missing
+
+
 def _certificates(
     supervisor: Actor, clerk: Actor, keeper: Actor, sitting_code: str, today: date, out: Path
 ) -> list[Path]:
@@ -495,6 +510,9 @@ def run_demo(
             f"双人录分、核对、锁定：合格 {counts.get('passed', 0)}，不合格 {counts.get('failed', 0)}，缺考 {counts.get('absent', 0)}"
         )
         set_simulated_time(at(exam_day + timedelta(days=12), 9))
+        declared = _demo_calendar(actors["admin"], exam_day, today + timedelta(days=60))
+        if declared:
+            say(f"演示按周一至周五录入了 {'、'.join(map(str, declared))} 年的工作日（程序未附带该年国务院安排）")
         published = _publicity(actors["kaowu"], actors["zhukao"], sitting.code, sitting.starts_on, today, out)
         say("成绩公示期满，异议已答复，成绩确定")
         set_simulated_time(at(today, 9))
