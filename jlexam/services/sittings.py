@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jlexam.domain.china_time import china_date
 from jlexam.domain.filing import filing_status
 from jlexam.domain.levels import SkillLevel
 from jlexam.domain.sitting_state import SittingState
@@ -177,6 +178,14 @@ def add_session(
         raise ValidationError(f"场次类型“{part}”无效，应为：{'、'.join(PART_LABELS.values())}。")
     if ends_at <= starts_at:
         raise ValidationError("场次结束时间必须晚于开始时间。")
+    first, last = china_date(starts_at), china_date(ends_at)
+    if sitting.starts_on and sitting.ends_on and not (sitting.starts_on <= first and last <= sitting.ends_on):
+        # the announcement publishes the sitting's dates; a session outside them was never announced (002 §15)
+        raise ValidationError(
+            f"场次日期 {first:%Y-%m-%d} 不在认定批次 {sitting.code} 的认定日期"
+            f"（{sitting.starts_on:%Y-%m-%d} 至 {sitting.ends_on:%Y-%m-%d}）内：公告公布的认定时间不含该日，请改场次时间。",
+            rule="002 §15",
+        )
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     minimum = min_minutes(s, part, occupation_code, level, sitting)
     if minutes < minimum:

@@ -153,3 +153,16 @@ def test_next_step_blockers_follow_the_sitting(admin, office):
     eligibility.evaluate_sitting(office, "S2026-12")
     eligibility.decide(office, app_id, True)
     assert not any("资格审核" in b.message for b in next_step_blockers(office, "S2026-12"))
+
+
+def test_sessions_stay_within_the_announced_dates(db, admin, actor_for):
+    """002 §15: the announcement publishes the sitting's dates; a session outside them is refused."""
+
+    office = actor_for(Role.EXAM_OFFICE)
+    open_sitting(admin, office)  # 2026-12-12 to 2026-12-13
+    late = datetime(2026, 12, 14, 1, 0, tzinfo=UTC)  # 09:00 Beijing, the day after
+    with pytest.raises(ValidationError) as info:
+        sittings.add_session(office, "S2026-12", "theory", late, late + timedelta(minutes=90))
+    assert info.value.rule == "002 §15" and "2026-12-14" in info.value.message
+    evening = datetime(2026, 12, 13, 1, 0, tzinfo=UTC)  # the second day is announced
+    assert sittings.add_session(office, "S2026-12", "theory", evening, evening + timedelta(minutes=90)).id
