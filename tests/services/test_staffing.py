@@ -278,3 +278,42 @@ def test_staff_changes_are_of_kind_staff(db, admin, team):
     )
     assert change.kind == "staff" and change.kind_label == "考务人员"
     assert [c.kind for c in staffing.list_changes(team["office"], CODE)] == ["staff"]
+
+
+def test_who_worked_a_session_that_has_begun_stays_on_record(db, admin, team):
+    """002 §21: once a session has begun its staff assignments are not removed (an absence goes into the
+    room record), and nobody is added to a session that has ended."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from jlexam.services.base import utcnow
+    from jlexam.store.models import ExamSession
+
+    arranged(admin, team)
+    staffing.lock_arrangement(team["sup"], CODE)
+    theory, _ = sessions(team["office"])
+    target = next(a for a in staffing.list_assignments(team["sup"], CODE) if a.session_id == theory.id)
+    substitute = staffing.add_staff(team["office"], StaffInput("陈监考", ("invigilator",)))
+    swap = {"remove": target.id, "add": (theory.id, substitute.id, "invigilator", target.room_id)}
+    now = utcnow()
+    with db.transaction() as s:  # the theory session began ten minutes ago
+        s.execute(
+            update(ExamSession)
+            .where(ExamSession.id == theory.id)
+            .values(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=80))
+        )
+    with pytest.raises(StateError, match="已开始") as info:
+        staffing.change_staff(team["sup"], CODE, "监考员因病不能到场", **swap)
+    assert info.value.rule == "002 §21"
+    with db.transaction() as s:  # and ended an hour ago
+        s.execute(
+            update(ExamSession)
+            .where(ExamSession.id == theory.id)
+            .values(starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
+        )
+    with pytest.raises(StateError, match="已结束"):
+        staffing.change_staff(
+            team["sup"], CODE, "补记一名监考员", add=(theory.id, substitute.id, "invigilator", target.room_id)
+        )
+    assert target.name in {a.name for a in staffing.list_assignments(team["office"], CODE)}
