@@ -270,6 +270,10 @@ def _locked_plans_using(s: Session, room_id: int) -> list[str]:
     )
 
 
+# What a room is, as a locked seat plan and the documents printed from it describe it.
+_ROOM_FIELDS = ("name", "kind", "capacity", "seat_rows", "seat_columns", "seats_out_of_use", "video_surveillance")
+
+
 @use_case("arrangement.manage")
 def update_room(uow: UnitOfWork, room_id: int, item: RoomInput) -> RoomView:
     """Change a room; refused once a seat plan of a sitting arranged or later (archived included) uses it.
@@ -282,25 +286,9 @@ def update_room(uow: UnitOfWork, room_id: int, item: RoomInput) -> RoomView:
     s = uow.session
     room = find_room(s, room_id)
     capacity, out = _check_room(item)
-    new = (
-        item.name.strip(),
-        item.kind,
-        capacity,
-        item.rows,
-        item.columns,
-        out,
-        bool(item.video_surveillance),
-    )
-    old = (
-        room.name,
-        room.kind,
-        room.capacity,
-        room.seat_rows,
-        room.seat_columns,
-        room.seats_out_of_use,
-        bool(room.video_surveillance),
-    )
-    if new == old:
+    values = (item.name.strip(), item.kind, capacity, item.rows, item.columns, out, bool(item.video_surveillance))
+    new = dict(zip(_ROOM_FIELDS, values, strict=True))
+    if all(getattr(room, key) == value for key, value in new.items()):
         return _room_view(room, room.site)
     in_use = _locked_plans_using(s, room.id)
     if in_use:
@@ -310,9 +298,8 @@ def update_room(uow: UnitOfWork, room_id: int, item: RoomInput) -> RoomView:
             "考场情况有变的，请新增一个考场供以后的认定批次使用。",
             rule="002 §20",
         )
-    room.name, room.kind, room.capacity = new[0], new[1], new[2]
-    room.seat_rows, room.seat_columns, room.seats_out_of_use = new[3], new[4], new[5]
-    room.video_surveillance = new[6]
+    for key, value in new.items():
+        setattr(room, key, value)
     uow.audit("arrangement.room_update", "room", room.id, f"修改考场 {room.name}")
     return _room_view(room, room.site)
 

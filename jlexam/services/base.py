@@ -59,7 +59,7 @@ def set_simulated_time(at: datetime | None) -> None:
     at = min(at.astimezone(UTC), datetime.now(UTC))
     current = _simulated.get("at")
     if current is None or at > current:
-        _simulated["at"] = at.astimezone(UTC)
+        _simulated["at"] = at
 
 
 @dataclass(frozen=True)

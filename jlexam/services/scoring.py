@@ -78,10 +78,8 @@ def _part(part: str) -> ExamPart:
 
 def _scorable(s: Session, sitting: Sitting, *, writing: bool = True) -> dict[int, Application]:
     """The approved applications; entering needs a scoring state, reading works from registration close on."""
-    order = list(SittingState)
     state = SittingState(sitting.state)
-    readable = order.index(state) >= order.index(SittingState.CLOSED)
-    if not readable:
+    if state not in SittingState.CLOSED.and_later():
         raise StateError(f"认定批次 {sitting.code} 当前为“{state.label}”：报名截止、审核完成后才有成绩录入表。")
     if writing and state not in SCORING_STATES:
         raise StateError(scoring_block(state, sitting.code))
@@ -163,7 +161,8 @@ class EntryRow:
 def entry_sheet(s: Session, actor: Actor, sitting_code: str, part: str, round_no: int) -> list[EntryRow]:
     """The list a clerk enters against: blind to the other round (002 §25 double entry)."""
     ep = _part(part)
-    apps = _scorable(s, get_sitting(s, sitting_code), writing=False)
+    sitting = get_sitting(s, sitting_code)
+    apps = _scorable(s, sitting, writing=False)
     mine = {
         e.application_id: mark_label(mark_from_text(e.mark))
         for e in s.scalars(
@@ -179,7 +178,6 @@ def entry_sheet(s: Session, actor: Actor, sitting_code: str, part: str, round_no
         c.id: c
         for c in s.scalars(select(Candidate).where(Candidate.id.in_([a.candidate_id for a in apps.values()])))
     }
-    sitting = get_sitting(s, sitting_code)
     recorded = {k: code.label for k, code in room_records(s, sitting.id, ep).items()}
     return [
         EntryRow(
@@ -285,7 +283,7 @@ def room_records(s: Session, sitting_id: int, part: ExamPart) -> dict[int, MarkC
             RoomEvent.application_id.is_not(None),
         )
     )
-    return room_record_codes((app_id, kind) for app_id, kind in events)
+    return room_record_codes(events.tuples())
 
 
 def _record_problem(s: Session, app_id: int, part: ExamPart, required: MarkCode, given: ScoreMark) -> str:

@@ -228,22 +228,16 @@ def _qualification(m: StaffMember) -> StaffQualification:
 def _locked_sittings_of(s: Session, staff_id: int) -> list[str]:
     """The sittings whose locked arrangement (or marking) has this person on duty."""
     locked = [state.value for state in LOCKED_STATES]
-    codes = set(
-        s.scalars(
-            select(Sitting.code)
-            .join(ExamSession, ExamSession.sitting_id == Sitting.id)
-            .join(StaffAssignment, StaffAssignment.session_id == ExamSession.id)
-            .where(StaffAssignment.staff_id == staff_id, Sitting.state.in_(locked))
+    codes: set[str] = set()
+    for duty in (StaffAssignment, MarkerAssignment):
+        codes |= set(
+            s.scalars(
+                select(Sitting.code)
+                .join(ExamSession, ExamSession.sitting_id == Sitting.id)
+                .join(duty, duty.session_id == ExamSession.id)
+                .where(duty.staff_id == staff_id, Sitting.state.in_(locked))
+            )
         )
-    )
-    codes |= set(
-        s.scalars(
-            select(Sitting.code)
-            .join(ExamSession, ExamSession.sitting_id == Sitting.id)
-            .join(MarkerAssignment, MarkerAssignment.session_id == ExamSession.id)
-            .where(MarkerAssignment.staff_id == staff_id, Sitting.state.in_(locked))
-        )
-    )
     return sorted(codes)
 
 

@@ -325,15 +325,17 @@ def reserved_ticket_sitting_numbers(s: Session) -> set[int]:
     return _parse_reserved(s.scalar(select(Setting.value).where(Setting.key == RESERVED_TICKET_SITTINGS)))
 
 
+def _ticket_sitting_numbers(s: Session, *, except_sitting: int | None = None) -> set[int]:
+    """The 4-digit sitting numbers (SSSS) on the tickets, leaving out one sitting's own."""
+    query = select(func.substr(Ticket.number, 1, 4)).join(Application, Application.id == Ticket.application_id)
+    if except_sitting is not None:
+        query = query.where(Application.sitting_id != except_sitting)
+    return {int(p) for p in s.scalars(query.distinct()) if p and p.isdigit()}
+
+
 def taken_ticket_sitting_numbers(s: Session, sitting_id: int) -> set[int]:
     """Sitting numbers a new sitting may not take: reserved ones, and those on other sittings' tickets."""
-    prefixes = s.scalars(
-        select(func.substr(Ticket.number, 1, 4))
-        .join(Application, Application.id == Ticket.application_id)
-        .where(Application.sitting_id != sitting_id)
-        .distinct()
-    )
-    return reserved_ticket_sitting_numbers(s) | {int(p) for p in prefixes if p and p.isdigit()}
+    return reserved_ticket_sitting_numbers(s) | _ticket_sitting_numbers(s, except_sitting=sitting_id)
 
 
 def carry_forward(s: Session, marks: HighWater) -> list[Raised]:
@@ -348,7 +350,7 @@ def carry_forward(s: Session, marks: HighWater) -> list[Raised]:
             else:
                 row.last_serial = serial
             raised.append(Raised("certificate_serial", key, have, serial))
-    own = {int(p) for p in s.scalars(select(func.substr(Ticket.number, 1, 4)).distinct()) if p and p.isdigit()}
+    own = _ticket_sitting_numbers(s)
     reserved = reserved_ticket_sitting_numbers(s)
     new = sorted(marks.ticket_sittings - own - reserved)
     if new:

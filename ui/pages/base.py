@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractButton, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from jlexam.domain import locked_records
 from ui.context import AppContext
 from ui.navigation import Stage
 from ui.sittings import state_name
@@ -16,9 +17,7 @@ GREEN, RED = "#1f7a4d", "#b42318"
 BEFORE_CLOSE = frozenset({"draft", "open"})
 ARRANGING = frozenset({"closed"})  # seat plans and staff are made and changed freely
 LOCKED_CHANGES = frozenset({"arranged", "ticketed"})  # locked: a supervisor changes, with a reason (002 §21)
-LOCKED_STATES = frozenset(
-    {"arranged", "ticketed", "held", "marked", "publicised", "final", "certified", "reported", "archived"}
-)
+LOCKED_STATES = frozenset(state.value for state in locked_records.LOCKED_STATES)
 
 
 def arrangement_block(state: str | None, *, after_lock: bool = False) -> str:
