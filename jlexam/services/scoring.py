@@ -283,7 +283,7 @@ def room_records(s: Session, sitting_id: int, part: ExamPart) -> dict[int, MarkC
             RoomEvent.application_id.is_not(None),
         )
     )
-    return room_record_codes(events.tuples())
+    return room_record_codes(events)  # rows unpack as (application id, kind)
 
 
 def _record_problem(s: Session, app_id: int, part: ExamPart, required: MarkCode, given: ScoreMark) -> str:
